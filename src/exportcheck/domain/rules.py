@@ -153,6 +153,8 @@ class ScreeningListInfo(Model):
     # True when the list only restricts items subject to the EAR (the Entity List); False for
     # lists that stop a sale whatever the items (sanctions, denial orders).
     subject_items_only: bool = True
+    # True when no licence exception may be used for a sale to a listed party (744.16(b), 744.15).
+    bars_licence_exceptions: bool = False
     description: str | None = None
 
 
@@ -312,6 +314,12 @@ class Authorization(Rule):
     items: ItemSelector = ItemSelector.ALL
     destinations: Scope | None = None
     max_value: Annotated[float, Field(gt=0)] | None = None
+    # LVS: the item's value may not exceed the LVS limit its ECCN states.
+    max_value_from_eccn_lvs: bool = False
+    # GBS: only for ECCNs that say "GBS: Yes" ...
+    requires_eccn_gbs: bool = False
+    # ... and only when every chart reason triggered is one this authorization overcomes.
+    only_when_all_reasons_covered: bool = False
     conditions: str | None = None
 
     @model_validator(mode="after")

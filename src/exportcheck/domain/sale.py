@@ -69,6 +69,9 @@ class Item(Model):
     # available to the public, or its support contract signed. General licences that cover only
     # existing networks and devices (the 2019 Huawei TGL) compare it with their cut-off date.
     existing_since: dt.date | None = None
+    # Whether this foreign-made item is a direct product of US technology or software, or of a
+    # plant that is (15 CFR 734.9). Asked only when a foreign-direct-product rule could apply.
+    direct_product: bool | None = None
 
 
 class Sale(Model):

@@ -1,0 +1,77 @@
+"""What screening produces: findings that explain themselves, and the result of one sale."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from exportcheck.domain.base import Model
+from exportcheck.domain.rules import ReviewPolicy, Verdict
+from exportcheck.domain.sale import Role
+
+RESULT_SCHEMA_VERSION = 1
+
+
+class Finding(Model):
+    """One reason behind a verdict: the check, the rule, the fact that fired it and the citation."""
+
+    check: str
+    verdict: Verdict
+    message: str
+    citation: str
+    code: str
+    rule_id: str | None = None
+    item: int | None = None  # 1-based position in the sale's items
+    field: str | None = None
+    value: str | None = None
+    destination: str | None = None
+    policy: ReviewPolicy | None = None
+    sensitivity: str | None = None
+    outlook: str | None = None
+    authorization: str | None = None
+    party_role: Role | None = None
+    party_name: str | None = None
+    list: str | None = None
+    entry_id: str | None = None
+    entry_name: str | None = None
+    matched_name: str | None = None
+    score: float | None = Field(default=None, ge=0, le=1)
+    explanation: str | None = None
+
+    def sort_key(self) -> tuple[int, str, int, str, str, str]:
+        return (
+            -self.verdict.severity,
+            self.check,
+            self.item or 0,
+            self.party_role or "",
+            self.entry_id or "",
+            self.code,
+        )
+
+
+class ScreeningResult(Model):
+    schema_version: int = RESULT_SCHEMA_VERSION
+    sale_id: str
+    verdict: Verdict
+    # The engine's internal state (ear-brief §0): NOT_SUBJECT, NLR, GENERAL_AUTH:<symbol>,
+    # LICENCE_EXCEPTION:<symbol>, LICENCE_REQUIRED:<policy> or PROHIBITED.
+    outcome: str
+    as_of: dt.date
+    rules_version: str
+    destination: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def reasons(self) -> list[str]:
+        """Short codes of the findings that carry the verdict, in order, without repeats."""
+        return list(dict.fromkeys(f.code for f in self.findings if f.verdict is self.verdict))
+
+    @property
+    def matched_entries(self) -> list[str]:
+        return list(dict.fromkeys(f.entry_id for f in self.findings if f.entry_id))
+
+    @property
+    def top_score(self) -> float | None:
+        scores = [f.score for f in self.findings if f.score is not None]
+        return max(scores) if scores else None

@@ -1,0 +1,1 @@
+"""Everything that reads files: rule folders, sale files, CSV batches and list downloads."""

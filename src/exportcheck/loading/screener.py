@@ -1,0 +1,102 @@
+"""Putting a screener together: rules, the cached name index, and list freshness checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from exportcheck.domain.engine import Screener, build_index
+from exportcheck.domain.matching import DEFAULT_THRESHOLD, NameIndex
+from exportcheck.domain.matching.normalise import transliterator_name
+from exportcheck.domain.rules import ListEntry, RuleSet
+from exportcheck.errors import RulesError
+from exportcheck.loading.rules import cache_load, cache_store, load_rules
+
+FRESHNESS_WARNING_DAYS = 7
+
+
+def load_index(ruleset: RuleSet) -> NameIndex:
+    """The name index for a rules version, from the cache when it was built before."""
+    what = f"index-{transliterator_name()}"
+    cached = cache_load(ruleset.version, what)
+    if isinstance(cached, NameIndex):
+        return cached
+    index = build_index(ruleset)
+    cache_store(ruleset.version, what, index)
+    return index
+
+
+def stale_lists(ruleset: RuleSet, today: dt.date, max_age_days: int) -> list[str]:
+    """A message for every imported list older than max_age_days (or of unknown age)."""
+    messages = []
+    for name, source, _ in ruleset.sources:
+        as_of = source.as_of or source.imported_at.date()
+        age = (today - as_of).days
+        if age > max_age_days:
+            messages.append(
+                f"{name}: list {source.file} is {age} days old (as of {as_of}), older than "
+                f"--max-age {max_age_days}: re-download and re-import it before screening"
+            )
+    return messages
+
+
+def load_screener(
+    directories: Sequence[Path],
+    *,
+    max_age_days: int | None = None,
+    match_threshold: float | None = None,
+    today: dt.date | None = None,
+) -> Screener:
+    ruleset = load_rules(directories)
+    if max_age_days is not None:
+        stale = stale_lists(ruleset, today or dt.date.today(), max_age_days)
+        if stale:
+            raise RulesError(stale[0])
+    return Screener(
+        ruleset,
+        index=load_index(ruleset),
+        match_threshold=DEFAULT_THRESHOLD if match_threshold is None else match_threshold,
+    )
+
+
+def describe_rules(ruleset: RuleSet, today: dt.date) -> dict[str, Any]:
+    """What `rules info` shows: version, files, counts per kind and list, ages and warnings."""
+    counts: Counter[str] = Counter(type(rule).__name__ for rule in ruleset.rules)
+    per_list: Counter[str] = Counter(
+        ruleset.entry_list[r.id] for r in ruleset.rules if isinstance(r, ListEntry)
+    )
+    files = []
+    warnings = []
+    sources = {name: source for name, source, _ in ruleset.sources}
+    for name, rule_file in ruleset.files:
+        source = sources.get(name)
+        entry: dict[str, Any] = {"file": name, "kind": rule_file.kind, "rules": len(rule_file.rules)}
+        if source is not None:
+            as_of = source.as_of or source.imported_at.date()
+            age = (today - as_of).days
+            entry.update(
+                source=source.file,
+                sha256=source.sha256,
+                imported_at=source.imported_at.isoformat(),
+                as_of=as_of.isoformat(),
+                age_days=age,
+            )
+            if age > FRESHNESS_WARNING_DAYS:
+                warnings.append(
+                    f"{name}: {source.file} is {age} days old (as of {as_of}); "
+                    "download the current list and re-import it"
+                )
+        files.append(entry)
+    return {
+        "rules_version": ruleset.version,
+        "files": files,
+        "counts": dict(sorted(counts.items())),
+        "lists": {
+            list_id: {"name": info.name, "entries": per_list.get(list_id, 0)}
+            for list_id, info in sorted(ruleset.lists.items())
+        },
+        "warnings": warnings,
+    }
