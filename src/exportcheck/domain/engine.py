@@ -776,7 +776,7 @@ class Screener:
                 ),
                 **common,  # type: ignore[arg-type]
             )
-        requirement = entry.requirement or f"{info.name}: {policy.value.replace('-', ' ')}"
+        requirement = _SCOPE_TEXT[entry.requirement_scope]
         sensitivity = self._worst_sensitivity(
             [sale.items[n - 1] for n in relevant] or list(sale.items), view
         )
@@ -790,7 +790,8 @@ class Screener:
                     policy=policy,
                     authorization=auth.symbol,
                     message=(
-                        f"{head}; licence requirement ({requirement}) overcome for every item by "
+                        f"{head}; the licence requirement {requirement} is overcome for every "
+                        "item by "
                         f"{auth.name}"
                         + (f"; conditions: {auth.conditions}" if auth.conditions else "")
                     ),
@@ -802,7 +803,7 @@ class Screener:
                 verdict=LR,
                 policy=policy,
                 message=(
-                    f"{head}: licence required ({requirement}); review policy "
+                    f"{head}: licence required {requirement}; review policy "
                     f"{policy.value.replace('-', ' ')}"
                     + ("; no licence exceptions (744.16(b))" if info.bars_licence_exceptions else "")
                     + why_not
@@ -814,7 +815,7 @@ class Screener:
             code=info.id,
             verdict=PR,
             policy=policy,
-            message=f"{head}: {requirement}; policy {policy.value.replace('-', ' ')}",
+            message=f"{head}: {policy.value.replace('-', ' ')}; the sale must not go ahead",
             **sensitivity,
             **common,  # type: ignore[arg-type]
         )
@@ -896,6 +897,13 @@ class Screener:
             return self._sensitivity(unknown[0], view)
         category = max((c for c, _ in ranked if c is not None), key=lambda c: c.rank)
         return {"sensitivity": category.name, "outlook": category.outlook}
+
+
+_SCOPE_TEXT = {
+    RequirementScope.ALL_ITEMS: "for all items subject to the EAR",
+    RequirementScope.CCL_ITEMS: "for items on the Commerce Control List",
+    RequirementScope.UNKNOWN: "scope not understood, taken as all items subject to the EAR",
+}
 
 
 def _selects(selector: ItemSelector, eccn: str | None) -> bool:

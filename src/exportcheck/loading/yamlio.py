@@ -188,7 +188,18 @@ def validation_errors(
     except yaml.YAMLError:
         root = None
     located: list[InputError] = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A sequence whose only item failed also reports being too short; the item's error is the news.
+    failing = [tuple(e["loc"]) for e in errors if e["type"] != "too_short"]
+    errors = [
+        e
+        for e in errors
+        if not (
+            e["type"] == "too_short"
+            and any(f[: len(e["loc"])] == tuple(e["loc"]) and len(f) > len(e["loc"]) for f in failing)
+        )
+    ]
+    for error in errors:
         loc = tuple(error["loc"])[strip_loc:]
         loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
         kind = error["type"]
@@ -207,8 +218,19 @@ def validation_errors(
                 hint = f"did you mean {close[0]!r}?" if close else None
         elif kind == "missing":
             message = "required field is missing"
-        elif not complete and kind.startswith("union_tag"):
-            message = _clean(error["msg"])
+        elif kind == "too_short":
+            message = "must not be empty"
+        elif kind.startswith("date_") or kind.startswith("datetime_"):
+            reason = message.split(",", 1)[1].strip() if "," in message else message
+            message = f"{error.get('input')!s} is not a valid date (YYYY-MM-DD): {reason}"
+        elif kind.startswith("union_tag"):
+            tag = error.get("ctx", {}).get("discriminator", "'kind'").strip("'")
+            line = _key_line(node, tag) or line
+            expected = error.get("ctx", {}).get("expected_tags", "")
+            field = field_path((*loc, tag))
+            message = f"unknown {tag} {error.get('input', {}).get(tag)!r} (expected one of {expected})"
+            located.append(InputError(message, path=str(path), line=line, field=field))
+            continue
         located.append(
             InputError(message, path=str(path), line=line, field=field_path(loc) or None, hint=hint)
         )

@@ -35,6 +35,13 @@ def _finding_text(finding: Finding) -> Text:
     return text
 
 
+def _is_background(finding: Finding) -> bool:
+    """List matches that do not affect the verdict; many are summarised in one row."""
+    return finding.entry_id is not None and finding.verdict is Verdict.LICENCE_FREE and (
+        finding.authorization is None
+    )
+
+
 def render_table(results: Sequence[ScreeningResult], stream: TextIO) -> None:
     console = Console(file=stream, soft_wrap=False, width=max(100, Console(file=stream).width))
     for result in results:
@@ -48,12 +55,31 @@ def render_table(results: Sequence[ScreeningResult], stream: TextIO) -> None:
         table.add_column("check", width=16, overflow="fold")
         table.add_column("finding", ratio=3)
         table.add_column("citation", ratio=1)
-        for finding in result.findings:
+        quiet = [f for f in result.findings if _is_background(f)]
+        shown = [f for f in result.findings if not _is_background(f)]
+        if len(quiet) <= 3:
+            shown, quiet = list(result.findings), []
+        for finding in shown:
             table.add_row(
                 Text(SHORT[finding.verdict], style=STYLES[finding.verdict]),
                 finding.check,
                 _finding_text(finding),
                 finding.citation,
+            )
+        if quiet:
+            names = ", ".join(sorted({f.entry_name or "" for f in quiet})[:6])
+            more = len({f.entry_id for f in quiet})
+            table.add_row(
+                Text("free", style=STYLES[Verdict.LICENCE_FREE]),
+                "list matches",
+                Text(
+                    f"{more} more list entries matched without effect on this sale (not in force "
+                    f"on {result.as_of}, or no item subject to them): {names}"
+                    + (", ..." if more > 6 else "")
+                    + "; --format json lists them all",
+                    style="dim",
+                ),
+                "",
             )
         footer = Text(
             f"destination {result.destination} · as of {result.as_of} · rules {result.rules_version}",
