@@ -88,7 +88,12 @@ def check_file(
     """The validated file, or the list of every problem in it (each ``file:line: message``)."""
     try:
         text = read_text(path, data)
-        document = parse_document(path, text, strict=strict)
+        try:
+            document = parse_document(path, text, strict=strict)
+        except InputError:
+            # The C parser words its errors differently; report the pure-Python parser's words
+            # so that `screen` and `rules validate` say the same thing.
+            document = parse_document(path, text, strict=True)
     except InputError as exc:
         return [_as_rules_error(exc)]
     if not isinstance(document, dict):
