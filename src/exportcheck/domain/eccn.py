@@ -58,13 +58,14 @@ def eccn_matches(pattern: str, eccn: str) -> bool:
     return e_parts[: len(p_parts)] == p_parts
 
 
-def paragraph_may_fall_under(pattern_paragraph: str, eccn: str) -> bool:
-    """Whether an item classified as ``eccn`` may fall under a paragraph-limited control.
+def paragraph_applies(control_paragraph: str, eccn: str) -> bool:
+    """Whether a control limited to a paragraph (``b.2``) covers an item classified ``eccn``.
 
-    An item classified without that paragraph detail (``3A001`` against ``b.2``) may be in it,
-    so the control applies conservatively; one classified in another paragraph is not.
+    It does when the classification names that paragraph or one below it (``3A001.b.2.a``).
+    A classification that stops above it (``3A001`` or ``3A001.b``) is read as the
+    classification given, as the worked examples of the regulation do; the engine lists the
+    paragraph controls it did not apply so that a consultant can check them.
     """
     mine = eccn_paragraph(eccn).split(".") if eccn_paragraph(eccn) else []
-    theirs = pattern_paragraph.split(".")
-    shared = min(len(mine), len(theirs))
-    return mine[:shared] == theirs[:shared]
+    theirs = control_paragraph.split(".")
+    return mine[: len(theirs)] == theirs

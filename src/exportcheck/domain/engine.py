@@ -6,9 +6,10 @@ import datetime as dt
 import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from exportcheck.domain.countries import country_name
-from exportcheck.domain.eccn import EAR99, eccn_base, eccn_matches, paragraph_may_fall_under
+from exportcheck.domain.eccn import EAR99, eccn_base, eccn_matches, paragraph_applies
 from exportcheck.domain.matching import DEFAULT_THRESHOLD, IndexEntry, NameIndex, NameMatch
 from exportcheck.domain.results import Finding, ScreeningResult
 from exportcheck.domain.rules import (
@@ -19,8 +20,8 @@ from exportcheck.domain.rules import (
     CountryGroup,
     DeMinimisRule,
     DestinationAlias,
-    Embargo,
     EccnRule,
+    Embargo,
     ItemSelector,
     ListEffect,
     ListEntry,
@@ -32,7 +33,7 @@ from exportcheck.domain.rules import (
     SensitivityCategory,
     Verdict,
 )
-from exportcheck.domain.sale import Item, Party, Role, Sale
+from exportcheck.domain.sale import Item, Party, Sale
 
 US = "US"
 LF, LR, PR = Verdict.LICENCE_FREE, Verdict.LICENCE_REQUIRED, Verdict.PROHIBITED
@@ -101,6 +102,7 @@ class _ChartCheck:
     """Which chart reasons an ECCN triggers for a destination, or why that is unknown."""
 
     triggered: list[tuple[Control, str]] = field(default_factory=list)
+    skipped: list[Control] = field(default_factory=list)  # paragraph controls not applied
     unknown: str | None = None
     rule: EccnRule | None = None
 
@@ -183,15 +185,14 @@ class Screener:
         listed_bar = [m for m in matches if m.info.bars_licence_exceptions and m.entry.in_force(on)]
         subject: list[bool | None] = []
         for number, item in enumerate(sale.items, 1):
-            verdict = self._subject(item, number, destination, view, matches)
-            findings.extend(verdict.findings)
-            subject.append(verdict.subject)
-            if verdict.subject is False:
+            jurisdiction = self._subject(item, number, destination, view, matches)
+            findings.extend(jurisdiction.findings)
+            subject.append(jurisdiction.subject)
+            if jurisdiction.subject is False:
                 continue
             findings.extend(self._embargoes(sale, item, number, view))
             findings.extend(self._chart(item, number, destination, view, listed_bar))
-        for match in matches:
-            findings.append(self._list_finding(match, sale, subject, view))
+        findings.extend(self._list_finding(match, sale, subject, view) for match in matches)
         findings.sort(key=Finding.sort_key)
         verdict = max((f.verdict for f in findings), key=lambda v: v.severity, default=LF)
         return ScreeningResult(
@@ -348,13 +349,16 @@ class Screener:
                 and any(eccn_matches(p, item.classification) for p in rule.item_eccns)
             ):
                 continue
-            # Content of unknown classification may be in a zero-de-minimis category; assume it is.
-            if (
-                rule.content_eccns
-                and content_eccns is not None
-                and not any(eccn_matches(p, e) for p in rule.content_eccns for e in content_eccns)
-            ):
-                continue
+            if rule.content_eccns:
+                if content_eccns is None:
+                    # US content given only as a percentage: a category defined by the item
+                    # (already matched above) applies conservatively; one defined only by the
+                    # content's classification cannot be judged, and the interface takes the
+                    # percentage as the controlled share.
+                    if not rule.item_eccns:
+                        continue
+                elif not any(eccn_matches(p, e) for p in rule.content_eccns for e in content_eccns):
+                    continue
             if best is None or rule.percent < best.percent:
                 best = rule
         if best is None:
@@ -387,15 +391,19 @@ class Screener:
         if not footnoted:
             return None
         match, note = footnoted[0]
-        common = dict(
-            check="direct-product",
-            citation=f"15 CFR 734.9(e); 15 CFR 744.11(a)(2); {note.citation or match.entry.citation}",
-            item=number,
-            field=f"items[{number}].direct_product",
-            entry_id=match.entry.id,
-            destination=destination,
+        common: dict[str, Any] = {
+            "check": "direct-product",
+            "citation": "15 CFR 734.9(e); 15 CFR 744.11(a)(2); "
+            + (note.citation or match.entry.citation),
+            "item": number,
+            "field": f"items[{number}].direct_product",
+            "entry_id": match.entry.id,
+            "destination": destination,
+        }
+        who = (
+            f"{match.party.role.value} {match.entry.name!r} carries Entity List "
+            f"footnote {note.number}"
         )
-        who = f"{match.party.role.value} {match.entry.name!r} carries Entity List footnote {note.number}"
         if item.direct_product is None:
             return _Subject(
                 None,
@@ -409,7 +417,7 @@ class Screener:
                             "product of US technology or software, or of a plant that is, is "
                             "subject whatever its US content; say whether it is (direct_product)"
                         ),
-                        **common,  # type: ignore[arg-type]
+                        **common,
                     )
                 ],
             )
@@ -424,7 +432,7 @@ class Screener:
                             f"item {number}: {who} and the item is a foreign direct product of US "
                             "technology or software: it is subject to the EAR"
                         ),
-                        **common,  # type: ignore[arg-type]
+                        **common,
                     )
                 ],
             )
@@ -508,8 +516,9 @@ class Screener:
         check = _ChartCheck(rule=rule)
         for control in rule.controls:
             if control.paragraphs and not any(
-                paragraph_may_fall_under(p, eccn) for p in control.paragraphs
+                paragraph_applies(p, eccn) for p in control.paragraphs
             ):
+                check.skipped.append(control)
                 continue
             if control.column is not None:
                 if row is None:
@@ -603,6 +612,7 @@ class Screener:
                     message=(
                         f"item {number} ({eccn}): no reason for control of {rule.eccn} has an X "
                         f"for {country_name(destination)}: no licence required (NLR)"
+                        + _unapplied_note(check.skipped)
                     ),
                     citation=f"{rule.citation}; 15 CFR 738.4(a)(2)(ii)",
                     rule_id=rule.id,
@@ -612,6 +622,7 @@ class Screener:
                     destination=destination,
                 )
             ]
+        unapplied = _unapplied_note(check.skipped)
         reasons = dict.fromkeys(control.reason for control, _ in check.triggered)
         covered = {} if listed_bar else self._exceptions(item, rule, reasons, destination, view)
         findings: list[Finding] = []
@@ -661,6 +672,7 @@ class Screener:
                         f"reason {control.reason}: a licence is required"
                         + (f" ({control.note})" if control.note else "")
                         + barred
+                        + unapplied
                     ),
                     citation=citation,
                     rule_id=rule.id,
@@ -723,21 +735,21 @@ class Screener:
     ) -> Finding:
         entry, info, on = m.entry, m.info, view.date
         who = f"{m.party.role.value} {m.party.name!r}"
-        common = dict(
-            check=info.id,
-            list=info.id,
-            entry_id=entry.id,
-            entry_name=entry.name,
-            matched_name=m.match.matched_name,
-            score=round(m.match.score, 4),
-            explanation=m.match.explanation,
-            party_role=m.party.role,
-            party_name=m.party.name,
-            rule_id=entry.id,
-            citation=f"{info.citation}; {entry.citation}",
-            field=f"parties[{sale.parties.index(m.party) + 1}].name",
-            value=m.party.name,
-        )
+        common: dict[str, Any] = {
+            "check": info.id,
+            "list": info.id,
+            "entry_id": entry.id,
+            "entry_name": entry.name,
+            "matched_name": m.match.matched_name,
+            "score": round(m.match.score, 4),
+            "explanation": m.match.explanation,
+            "party_role": m.party.role,
+            "party_name": m.party.name,
+            "rule_id": entry.id,
+            "citation": f"{info.citation}; {entry.citation}",
+            "field": f"parties[{sale.parties.index(m.party) + 1}].name",
+            "value": m.party.name,
+        }
         head = f"{who} matches {info.name} entry {entry.name!r} (score {m.match.score:.2f})"
         if not entry.in_force(on):
             when = (
@@ -749,7 +761,7 @@ class Screener:
                 code=f"{info.id}:not-in-force",
                 verdict=LF,
                 message=f"{head}, but the entry is not in force on {on} ({when})",
-                **common,  # type: ignore[arg-type]
+                **common,
             )
         policy = entry.policy or info.policy
         if info.effect is ListEffect.PROHIBITED:
@@ -774,7 +786,7 @@ class Screener:
                     f"{head}; its licence requirement covers items subject to the EAR, and no "
                     "item of this sale is"
                 ),
-                **common,  # type: ignore[arg-type]
+                **common,
             )
         requirement = _SCOPE_TEXT[entry.requirement_scope]
         sensitivity = self._worst_sensitivity(
@@ -795,7 +807,7 @@ class Screener:
                         f"{auth.name}"
                         + (f"; conditions: {auth.conditions}" if auth.conditions else "")
                     ),
-                    **{**common, "citation": f"{common['citation']}; {auth.citation}"},  # type: ignore[arg-type]
+                    **{**common, "citation": f"{common['citation']}; {auth.citation}"},
                 )
             why_not = f"; {'; '.join(gaps)}" if gaps else ""
             return Finding(
@@ -805,11 +817,15 @@ class Screener:
                 message=(
                     f"{head}: licence required {requirement}; review policy "
                     f"{policy.value.replace('-', ' ')}"
-                    + ("; no licence exceptions (744.16(b))" if info.bars_licence_exceptions else "")
+                    + (
+                        "; no licence exceptions (744.16(b))"
+                        if info.bars_licence_exceptions
+                        else ""
+                    )
                     + why_not
                 ),
                 **sensitivity,
-                **common,  # type: ignore[arg-type]
+                **common,
             )
         return Finding(
             code=info.id,
@@ -817,7 +833,7 @@ class Screener:
             policy=policy,
             message=f"{head}: {policy.value.replace('-', ' ')}; the sale must not go ahead",
             **sensitivity,
-            **common,  # type: ignore[arg-type]
+            **common,
         )
 
     def _general_licences(
@@ -899,6 +915,17 @@ class Screener:
         return {"sensitivity": category.name, "outlook": category.outlook}
 
 
+def _unapplied_note(skipped: Sequence[Control]) -> str:
+    if not skipped:
+        return ""
+    parts = dict.fromkeys(f"{c.column or c.reason} for .{'/.'.join(c.paragraphs)}" for c in skipped)
+    return (
+        "; controls of sub-paragraphs the classification does not name were not applied ("
+        + ", ".join(parts)
+        + "): classify to the full paragraph if the item falls under one"
+    )
+
+
 _SCOPE_TEXT = {
     RequirementScope.ALL_ITEMS: "for all items subject to the EAR",
     RequirementScope.CCL_ITEMS: "for items on the Commerce Control List",
@@ -923,6 +950,10 @@ def _outcome(verdict: Verdict, findings: Sequence[Finding], subject: Sequence[bo
         return f"LICENCE_REQUIRED:{worst.value.replace('-', '_')}"
     for f in findings:
         if f.authorization:
-            kind = "LICENCE_EXCEPTION" if f.check in ("licence-exception", "embargo") else "GENERAL_AUTH"
+            kind = (
+                "LICENCE_EXCEPTION"
+                if f.check in ("licence-exception", "embargo")
+                else "GENERAL_AUTH"
+            )
             return f"{kind}:{f.authorization}"
     return "NLR" if any(s is not False for s in subject) else "NOT_SUBJECT"
