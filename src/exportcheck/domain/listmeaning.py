@@ -328,7 +328,10 @@ _POLICY_PHRASES: tuple[tuple[re.Pattern[str], ReviewPolicy], ...] = (
 # Texts that only point at a section whose review policy is fixed by the regulation itself.
 _POLICY_REFERENCES: tuple[tuple[re.Pattern[str], ReviewPolicy], ...] = (
     # 744.21(e): MEU licence applications are reviewed with a presumption of denial.
-    (re.compile(r"744\.21\s*\(?d\)?\s*and\s*\(e\)|744\.21\s*\(e\)"), ReviewPolicy.PRESUMPTION_OF_DENIAL),
+    (
+        re.compile(r"744\.21\s*\(?d\)?\s*and\s*\(e\)|744\.21\s*\(e\)"),
+        ReviewPolicy.PRESUMPTION_OF_DENIAL,
+    ),
 )
 
 
@@ -398,9 +401,7 @@ def parse_requirement_scope(text: str | None) -> RequirementScope:
 
 # Footnote numbers fused into the text: "734.9(e)1", "734.9(g),3", "734.9(g), 3 746.8",
 # "744.11 of the EAR2", "of the EAR)4", "of the EAR) 4".
-_FOOTNOTE_AFTER_FDP = re.compile(
-    r"734\.9\s*\(([a-z])\)(?:\((\d)\))?\s*,?\s*(\d)(?![\w(]|\.\d)"
-)
+_FOOTNOTE_AFTER_FDP = re.compile(r"734\.9\s*\(([a-z])\)(?:\((\d)\))?\s*,?\s*(\d)(?![\w(]|\.\d)")
 _FOOTNOTE_AFTER_EAR = re.compile(r"\bEAR\)?\s?\.?\)?\s?(\d)(?![\w(]|\.\d)")
 
 

@@ -12,7 +12,13 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from exportcheck.domain.countries import is_country_code, resolve_country
-from exportcheck.domain.rules import Address, ListEntry, ScreeningListFile, ScreeningListInfo
+from exportcheck.domain.rules import (
+    Address,
+    ListEntry,
+    ReviewPolicy,
+    ScreeningListFile,
+    ScreeningListInfo,
+)
 from exportcheck.errors import InputError
 
 EntityType = Literal["entity", "individual", "vessel", "aircraft"]
@@ -159,7 +165,7 @@ def names_and_aliases(name: str, alt_names: Iterable[str]) -> tuple[str, tuple[s
         parts = [p for p in split_values(primary) if not p.casefold().startswith("any ")]
     expanded: list[str] = []
     for part in parts:
-        expanded.extend(p.strip(" .") for p in _AFFILIATED.split(part) if p.strip(" ."))
+        expanded.extend(p.strip() for p in _AFFILIATED.split(part) if p.strip(" ."))
     for part in expanded:
         candidates.extend(_name_variants(part))
     for alias in alt_names:
@@ -176,27 +182,61 @@ def names_and_aliases(name: str, alt_names: Iterable[str]) -> tuple[str, tuple[s
 
 # --- countries and addresses -------------------------------------------------------------------
 
-US_STATES = frozenset(
+_STATES = (
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
-    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split()
+    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP"
 )
-_ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
+US_STATES = frozenset(_STATES.split(" "))
+# ZIP codes lose their leading zero in some BIS rows ("NH, 3801").
+_ZIP = re.compile(r"^\d{4,5}(?:-\d{4})?$")
+_HAS_DIGIT = re.compile(r"\d")
+_TRAILING_POSTAL = re.compile(r"[\s\d-]+$")
 _COUNTRY_WORDS = re.compile(r"^[A-Za-z][A-Za-z .,'()&-]*$")
+
+
+# Country names and regions the lists write that are not ISO short names. Disputed regions
+# (Kafia Kingi, Kashmir) and retired codes (Netherlands Antilles) are left without a country.
+_LIST_COUNTRIES: dict[str, str] = {
+    "uk": "GB",
+    "palestinian": "PS",
+    "west bank": "PS",
+    "gaza": "PS",
+    "gaza strip": "PS",
+    "north gaza": "PS",
+    "northern gaza": "PS",
+    "the gambia": "GM",
+    "gambia, the": "GM",
+    "cote d ivoire": "CI",
+    "north macedonia, the republic of": "MK",
+    "congo, republic of the": "CG",
+    "bahamas, the": "BS",
+    "man, isle of": "IM",
+    "crimea": "UA",
+    "crimea (occupied)": "UA",
+    "northern mali": "ML",
+}
+_REGION = re.compile(r"^region:\s*", re.IGNORECASE)
 
 
 def country_of(text: str) -> str | None:
     """The ISO-2 code a place name or code stands for, or None.
 
     Codes must be written in capitals (``CN``, ``RUS``) so that ordinary words are not read as
-    codes; names are English short names (``Turkey``, ``Hong Kong``).
+    codes; names are English short names (``Turkey``, ``Hong Kong``), OFAC's inverted names
+    (``Bahamas, The``) and regions (``Region: Crimea``).
     """
-    value = text.strip().rstrip(".")
+    value = _REGION.sub("", text.strip().rstrip("."))
     if not value or not _COUNTRY_WORDS.match(value):
         return None
     if len(value) <= 3 and not value.isupper():
         return None
+    if len(value) == 2 and is_country_code(value):
+        return value
+    folded = " ".join(value.casefold().split())
+    if folded in _LIST_COUNTRIES:
+        return _LIST_COUNTRIES[folded]
     if len(value) == 2:
-        return value if is_country_code(value) else None
+        return None
     try:
         return resolve_country(value)
     except ValueError:
@@ -221,8 +261,15 @@ def parse_address(text: str) -> Address | None:
         return None
     pieces = [p.strip() for p in value.split(",") if p.strip()]
     country = country_of(pieces[-1]) if pieces else None
-    if country is None and len(pieces) >= 2 and _ZIP.match(pieces[-1]) and pieces[-2] in US_STATES:
-        country = "US"
+    if country is None and pieces and _HAS_DIGIT.search(pieces[-1]):
+        if len(pieces) >= 2 and _ZIP.match(pieces[-1]) and pieces[-2] in US_STATES:
+            country = "US"  # "..., PORTSMOUTH, NH, 3801": a US address without its country
+        elif len(pieces) >= 2 and len(pieces[-2]) > 3:
+            country = country_of(pieces[-2])  # "..., Moscow, Russia, 123456"
+        if country is None:
+            # "..., Chengdu, China 610036": a postal code after the country name
+            head = _TRAILING_POSTAL.sub("", pieces[-1])
+            country = country_of(head) if len(head) > 3 else None
     only_country = country is not None and len(pieces) == 1
     address = Address(text=None if only_country else value, country=country)
     if len(_ADDRESS_CACHE) < 200_000:
@@ -318,8 +365,15 @@ def merge_entries(first: ListEntry, second: ListEntry) -> ListEntry:
             "countries": tuple(dict.fromkeys((*first.countries, *second.countries))),
             "programs": tuple(dict.fromkeys((*first.programs, *second.programs))),
             "citation": merge_citations(first.citation, second.citation) or first.citation,
+            "policy": _stricter(first.policy, second.policy),
         }
     )
+
+
+def _stricter(first: ReviewPolicy | None, second: ReviewPolicy | None) -> ReviewPolicy | None:
+    if first is None or second is None:
+        return first or second
+    return max(first, second, key=lambda policy: policy.restrictiveness)
 
 
 class ListBuilder:

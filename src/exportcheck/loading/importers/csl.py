@@ -26,7 +26,6 @@ from exportcheck.domain.listmeaning import (
 from exportcheck.domain.rules import (
     Address,
     ListEffect,
-    ListEntry,
     RequirementScope,
     ScreeningListFile,
     ScreeningListInfo,
@@ -187,6 +186,8 @@ class CslImport:
                 name,
                 record.text("addresses"),
                 ",".join(countries),
+                requirement or "",
+                policy_text or "",
             ),
             "name": name,
             "aliases": aliases,
@@ -211,14 +212,17 @@ class CslImport:
             values["policy"] = entry_policy(info, policy_text)
         builder.add(make_entry(values))
 
-    def finish(self, now: dt.datetime, as_of: dt.date | None) -> list[tuple[str, ScreeningListFile]]:
+    def finish(
+        self, now: dt.datetime, as_of: dt.date | None
+    ) -> list[tuple[str, ScreeningListFile]]:
         newest = max((b.newest for b in self.builders.values() if b.newest), default=None)
         files = []
         for source, builder in self.builders.items():
             if builder.merged:
                 self.warnings.append(
                     f"{self.raw.name}: {len(builder.merged)} records of {builder.info.name} repeat "
-                    f"an official id and were merged into one entry each "
+                    f"an id (the official _id or, without one, list, name and addresses) and were "
+                    f"merged into one entry each "
                     f"({', '.join(sorted(set(builder.merged))[:5])})"
                 )
             count = self.unknown.get(source)
@@ -280,9 +284,9 @@ def _rows(raw: RawInput, sink: RowSink) -> Iterator[tuple[int, list[str], list[s
             yield start, header, row
 
 
-def import_csl_csv(raw: RawInput, sink: RowSink, warnings: list[str], now: dt.datetime) -> list[
-    tuple[str, ScreeningListFile]
-]:
+def import_csl_csv(
+    raw: RawInput, sink: RowSink, warnings: list[str], now: dt.datetime
+) -> list[tuple[str, ScreeningListFile]]:
     job = CslImport(raw, sink, warnings)
     for line, header, row in _rows(raw, sink):
         data = dict(zip(header, row, strict=True))
@@ -311,9 +315,9 @@ def _json_records(
             sink.ok()
 
 
-def import_csl_json(raw: RawInput, sink: RowSink, warnings: list[str], now: dt.datetime) -> list[
-    tuple[str, ScreeningListFile]
-]:
+def import_csl_json(
+    raw: RawInput, sink: RowSink, warnings: list[str], now: dt.datetime
+) -> list[tuple[str, ScreeningListFile]]:
     job = CslImport(raw, sink, warnings)
     document = raw.document
     records = document.get("results") if isinstance(document, Mapping) else document
@@ -353,10 +357,22 @@ def import_csl_compact(
             "license_requirement": _table(tables, "licenceRequirements", item.get("lr")),
             "license_policy": _table(tables, "licencePolicies", item.get("lp")),
         }
-        countries = [c for c in (item.get("c") or []) if isinstance(c, str)]
+        countries = []
+        for code in item.get("c") or []:
+            country = country_of(str(code))
+            if country is None:
+                unplaced[str(code)] = unplaced.get(str(code), 0) + 1
+            else:
+                countries.append(country)
         job.add(_Record(record), str(item.get("e") or ""), countries)
 
+    unplaced: dict[str, int] = {}
     _json_records(raw, sink, add, document.get("entries"))
+    if unplaced:
+        warnings.append(
+            f"{raw.name}: country values that name no country were left out: "
+            + ", ".join(f"{code!r} ({count})" for code, count in sorted(unplaced.items()))
+        )
     generated = document.get("sourceGeneratedAt")
     as_of = None
     if isinstance(generated, str):
@@ -367,7 +383,7 @@ def import_csl_compact(
     if job.hashed:
         warnings.append(
             f"{raw.name}: the compact JSON carries no _id for {job.hashed} BIS and State records; "
-            "their ids are hashes of list, name and countries, unlike the CSV's"
+            "their ids are hashes of list, name, countries and licence texts, unlike the CSV's"
         )
     return job.finish(now, as_of)
 

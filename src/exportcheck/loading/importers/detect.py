@@ -125,7 +125,9 @@ def _sniff(path: Path, text: str) -> tuple[Format, Any]:
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
+            raise InputError(
+                f"malformed JSON: {exc.msg}", path=str(path), line=exc.lineno
+            ) from None
         if isinstance(document, dict) and "entries" in document and "tables" in document:
             return Format.CSL_COMPACT_JSON, document
         records = document.get("results") if isinstance(document, dict) else document

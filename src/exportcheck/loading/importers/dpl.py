@@ -30,14 +30,17 @@ from exportcheck.loading.importers._common import (
 from exportcheck.loading.importers.detect import DPL_COLUMNS, RawInput
 
 
-def _address(row: dict[str, str]) -> Address | None:
+def _address(row: dict[str, str], problems: list[str]) -> Address | None:
     street, city, state = clean(row["Street_Address"]), clean(row["City"]), clean(row["State"])
     country_text, postal = clean(row["Country"]), clean(row["Postal_Code"])
     country = None
     if country_text:
         country = country_of(country_text)
-        if country is None:
-            raise RowError(f"unknown country {country_text!r}", field="Country")
+        if country is None and country_text.upper() in US_STATES:
+            country = "US"  # a US state written in the Country column ("NM")
+            problems.append(f"Country {country_text!r} read as the US state")
+        elif country is None:
+            problems.append(f"unknown Country {country_text!r} kept as text, without a country")
     elif state.upper() in US_STATES:
         country = "US"
     text = ", ".join(p for p in (street, city, state, postal, country_text) if p)
@@ -82,10 +85,12 @@ def import_dpl(
                 raise RowError("no name", field="Name")
             effective = us_date(row["Effective_Date"], "Effective_Date")
             expires = us_date(row["Expiration_Date"], "Expiration_Date")
-            address = _address(row)
+            problems: list[str] = []
+            address = _address(row, problems)
         except RowError as exc:
             sink.bad(start, exc.message, field=exc.field)
             continue
+        warnings.extend(f"{raw.name}:{start}: {problem}" for problem in problems)
         citation = normalise_citations(row["FR_Citation"])
         update = " ".join(p for p in (clean(row["Last_Update"]), clean(row["Action"])) if p)
         key = (name.casefold(), effective)

@@ -141,9 +141,7 @@ def import_ofac(
         for line, number, row in _rows(extra, extra_sink):
             entity = entities.get(number)
             if entity is None:
-                extra_sink.bad(
-                    line, f"ent_num {number} is not in {sdn.name}", field="ent_num"
-                )
+                extra_sink.bad(line, f"ent_num {number} is not in {sdn.name}", field="ent_num")
                 continue
             if extra.format is Format.OFAC_ALT:
                 alias = clean(row[3])
