@@ -238,15 +238,14 @@ def diff_lists(
                 unchanged[list_id] += 1
         removed[list_id] = [e for e in removed[list_id] if e.id not in paired_old]
         added[list_id] = [e for e in added[list_id] if e.id not in paired_new]
-    lists = []
-    for list_id in sorted(set(old_lists) | set(new_lists)):
-        lists.append(
-            ListDiff(
-                list=list_id,
-                added=tuple(sorted(added.get(list_id, ()), key=lambda e: e.id)),
-                removed=tuple(sorted(removed.get(list_id, ()), key=lambda e: e.id)),
-                changed=tuple(sorted(changed.get(list_id, ()), key=lambda c: c.id)),
-                unchanged=unchanged.get(list_id, 0),
-            )
+    lists = [
+        ListDiff(
+            list=list_id,
+            added=tuple(sorted(added.get(list_id, ()), key=lambda e: e.id)),
+            removed=tuple(sorted(removed.get(list_id, ()), key=lambda e: e.id)),
+            changed=tuple(sorted(changed.get(list_id, ()), key=lambda c: c.id)),
+            unchanged=unchanged.get(list_id, 0),
         )
+        for list_id in sorted(set(old_lists) | set(new_lists))
+    ]
     return RulesDiff(lists=tuple(lists))
