@@ -14,7 +14,9 @@ from exportcheck.domain.eccn import normalise_eccn
 class Model(BaseModel):
     """Base of every model: unknown keys are errors and instances are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # defer_build: rule sets come back from the cache without validation, so most models never
+    # need their validators built in a short CLI run.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 def _strict_country(value: str) -> str:
