@@ -135,8 +135,9 @@ def import_lists(
 
 def dump_rule_file(rule_file: ScreeningListFile) -> str:
     """The YAML text of a rule file: defaults and empty values left out, keys in model order."""
-    data: dict[str, Any] = {"schema_version": rule_file.schema_version}
-    data.update(rule_file.model_dump(mode="json", by_alias=True, exclude_defaults=True))
+    dumped = rule_file.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    data: dict[str, Any] = {"schema_version": rule_file.schema_version, "kind": dumped.pop("kind")}
+    data.update(dumped)
     # Each entry starts with its id and name, whatever order the models declare.
     data["rules"] = [{"id": r.pop("id"), "name": r.pop("name"), **r} for r in data["rules"]]
     text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100_000)
