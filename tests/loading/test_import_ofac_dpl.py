@@ -119,7 +119,7 @@ def test_mismatched_ofac_files() -> None:
 
 
 def test_alias_file_needs_its_sdn_file() -> None:
-    with pytest.raises(InputError, match="needs the sdn.csv"):
+    with pytest.raises(InputError, match=r"needs the sdn\.csv"):
         import_lists([OFAC / "2025-01" / "alt.csv.gz"], now=NOW)
 
 
