@@ -17,6 +17,7 @@ from exportcheck.domain.matching.normalise import (
     skeleton,
 )
 from exportcheck.domain.matching.similarity import token_similarity
+from exportcheck.domain.matching.vocabulary import ABBREVIATIONS, LEGAL_WORDS, STOPWORDS
 
 __all__ = ["DEFAULT_THRESHOLD", "IndexEntry", "NameIndex", "NameMatch"]
 
@@ -27,6 +28,9 @@ DEFAULT_THRESHOLD = 0.80
 # Shared words raise the score by their weight, so a name sharing only "Technology" or
 # "Trading" with a listed name stays far below the threshold.
 IDF_POWER = 1.5
+# Part of the score counts words regardless of weight, so a listed one-word name ("SUPERIOR")
+# is not matched by a query that adds two common words to it.
+COUNT_SHARE = 0.2
 # Agreeing address countries nudge a match up; a disagreeing one never pushes it down.
 COUNTRY_BONUS = 0.03
 # The parent named before "Affiliated Entity:" is listed in its own right; ranking its own entry
@@ -37,6 +41,8 @@ GENERIC_POSTINGS = 400
 # An initial ("N. Nazarbayev") is weak evidence for the given name it abbreviates.
 INITIAL_SIMILARITY = 0.6
 _CACHE_LIMIT = 200_000
+# How many readings of a run-together word are tried.
+_SPLIT_OPTIONS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +95,11 @@ def _deletions(key: str) -> list[str]:
 
 
 def _fuzzy_keys(token: str) -> list[str]:
-    """Blocking keys: the spelling skeleton and, for longer words, its one-letter deletions.
-
-    Two words share a key when their skeletons are within one edit of each other."""
-    key = skeleton(token)
-    return [key, *_deletions(key)] if len(key) >= 4 else [key]
+    """Blocking keys: the word and, for longer words, its one-letter deletions, plus its
+    spelling skeleton. Two words share a key when they are one edit or one transposition
+    apart, or spelt alike ("Zelenskyy", "Selenskiy")."""
+    spelt = "#" + skeleton(token)
+    return [token, *_deletions(token), spelt] if len(token) >= 4 else [token, spelt]
 
 
 class NameIndex:
@@ -123,15 +129,22 @@ class NameIndex:
             exact.setdefault(" ".join(sorted(variant.tokens)), []).append(number)
         self._postings = {token: tuple(ids) for token, ids in postings.items()}
         self._exact = {key: tuple(ids) for key, ids in exact.items()}
+        # Typos are made on words as written ("Hodlings"), not on their canonical forms
+        # ("holding"), so the written spellings seen in the lists are what typos are matched to.
+        spellings: dict[str, str] = {token: token for token in postings}
+        for variant in variants:
+            for surface, token in zip(variant.surfaces, variant.tokens, strict=True):
+                spellings.setdefault(surface, token)
         fuzzy: dict[str, set[str]] = {}
         consonants: dict[str, set[str]] = {}
-        for token in postings:
-            if token.isalpha() and len(token) >= 3:
-                for key in _fuzzy_keys(token):
-                    fuzzy.setdefault(key, set()).add(token)
-                consonants.setdefault(consonant_skeleton(token), set()).add(token)
-        self._fuzzy = {key: tuple(sorted(tokens)) for key, tokens in fuzzy.items()}
-        self._consonants = {key: tuple(sorted(tokens)) for key, tokens in consonants.items()}
+        for spelling in spellings:
+            if spelling.isalpha() and len(spelling) >= 3:
+                for key in _fuzzy_keys(spelling):
+                    fuzzy.setdefault(key, set()).add(spelling)
+                consonants.setdefault(consonant_skeleton(spelling), set()).add(spelling)
+        self._spellings = spellings
+        self._fuzzy = {key: tuple(sorted(words)) for key, words in fuzzy.items()}
+        self._consonants = {key: tuple(sorted(words)) for key, words in consonants.items()}
         self._match_cache: dict[str, dict[str, float]] = {}
 
     @classmethod
@@ -166,12 +179,13 @@ class NameIndex:
         return len(self._entries)
 
     def __getstate__(self) -> dict[str, Any]:
-        # The derived tables rebuild in well under a second; pickling only the inputs keeps
-        # the cache file small and its format independent of these internals.
-        return {"entries": self._entries, "variants": self._variants, "df": self._df}
+        # The per-process cache of token lookups is not part of the index.
+        state = dict(self.__dict__)
+        state["_match_cache"] = {}
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["entries"], state["variants"], state["df"])  # type: ignore[misc]
+        self.__dict__.update(state)
 
     @property
     def entries(self) -> tuple[IndexEntry, ...]:
@@ -258,9 +272,11 @@ class NameIndex:
         i = 0
         changed = False
         while i < len(tokens):
-            if i + 1 < len(tokens) and (tokens[i] + tokens[i + 1]) in self._postings:
-                merged_t.append(tokens[i] + tokens[i + 1])
-                merged_s.append(surfaces[i] + surfaces[i + 1])
+            glued = surfaces[i] + surfaces[i + 1] if i + 1 < len(tokens) else ""
+            joined = ABBREVIATIONS.get(glued, glued)
+            if joined in self._postings:
+                merged_t.append(joined)
+                merged_s.append(glued)
                 i += 2
                 changed = True
             else:
@@ -269,33 +285,44 @@ class NameIndex:
                 i += 1
         if changed:
             alternatives.append(_Query(tuple(merged_t), tuple(merged_s), query.legal_forms))
-        split_t: list[str] = []
-        split_s: list[str] = []
-        changed = False
-        for token, surface in zip(tokens, surfaces, strict=True):
-            parts = self._split(token) if token not in self._postings else None
-            if parts is None:
-                split_t.append(token)
-                split_s.append(surface)
-            else:
-                split_t.extend(parts)
-                split_s.extend(parts)
-                changed = True
-        if changed:
-            alternatives.append(_Query(tuple(split_t), tuple(split_s), query.legal_forms))
+        options = [self._splits(token) if token not in self._postings else [] for token in tokens]
+        for rank in range(max((len(o) for o in options), default=0)):
+            split_t: list[str] = []
+            split_s: list[str] = []
+            for token, surface, choices in zip(tokens, surfaces, options, strict=True):
+                if choices:
+                    parts = choices[min(rank, len(choices) - 1)]
+                    split_t.extend(parts)
+                    split_s.extend(parts)
+                else:
+                    split_t.append(token)
+                    split_s.append(surface)
+            if split_t:
+                alternatives.append(_Query(tuple(split_t), tuple(split_s), query.legal_forms))
         return alternatives
 
-    def _split(self, token: str) -> tuple[str, str] | None:
+    def _splits(self, token: str) -> list[tuple[str, ...]]:
+        """Ways to read one typed word as two listed ones ("GENI NOVASTECNOLOGIAS"), or as a
+        listed word with a stopword or legal word glued on ("SYSTEMSAND"), best first."""
         if len(token) < 5 or not token.isalpha():
-            return None
-        best: tuple[float, tuple[str, str]] | None = None
+            return []
+        found: list[tuple[tuple[float, int], tuple[str, ...]]] = []
         for cut in range(2, len(token) - 1):
-            left, right = token[:cut], token[cut:]
-            if left in self._postings and right in self._postings:
-                strength = min(self.weight(left), self.weight(right))
-                if best is None or strength > best[0]:
-                    best = (strength, (left, right))
-        return best[1] if best else None
+            parts = []
+            strength = math.inf
+            for part in (token[:cut], token[cut:]):
+                canonical = ABBREVIATIONS.get(part, part)
+                if part in STOPWORDS or part in LEGAL_WORDS:
+                    continue
+                if canonical not in self._postings:
+                    break
+                parts.append(canonical)
+                strength = min(strength, self.weight(canonical))
+            else:
+                if parts:
+                    found.append(((strength, cut), tuple(parts)))
+        found.sort(reverse=True)
+        return [parts for _, parts in found[:_SPLIT_OPTIONS]]
 
     def _token_matches(self, token: str) -> dict[str, float]:
         """Indexed tokens similar to a query token, with their similarity (cached per index)."""
@@ -314,11 +341,12 @@ class NameIndex:
             candidates = pool
         else:
             candidates = ()
-        for candidate in candidates:
-            if candidate not in found:
-                similarity = token_similarity(token, candidate)
-                if similarity > 0.0:
-                    found[candidate] = similarity
+        for spelling in candidates:
+            canonical = self._spellings[spelling]
+            if found.get(canonical, 0.0) < 1.0:
+                similarity = token_similarity(token, spelling)
+                if similarity > found.get(canonical, 0.0):
+                    found[canonical] = similarity
         if len(self._match_cache) >= _CACHE_LIMIT:
             self._match_cache.clear()
         self._match_cache[token] = found
@@ -364,8 +392,10 @@ class NameIndex:
             for token, contribution in contributions.items():
                 for number in self._postings[token]:
                     reach[number] = reach.get(number, 0.0) + contribution
-        if skipped_reach and skipped_reach / (query_weight + skipped_floor) >= threshold - (
-            COUNTRY_BONUS
+        if (
+            skipped_reach
+            and (1 - COUNT_SHARE) * skipped_reach / (query_weight + skipped_floor) + COUNT_SHARE
+            >= threshold - COUNTRY_BONUS
         ):
             # Common words alone could reach the threshold, so their postings must be read.
             for weight, found in zip(weights, matches, strict=True):
@@ -376,10 +406,12 @@ class NameIndex:
                         for number in self._postings[token]:
                             reach[number] = reach.get(number, 0.0) + contribution
             skipped_reach = 0.0
-        floor = threshold - COUNTRY_BONUS - PARENT_OF_AFFILIATE_DISCOUNT
+        floor = threshold - COUNTRY_BONUS
+        # The counted share can at most be 1, so the weighted share must reach this much.
+        weighted_floor = (floor - COUNT_SHARE) / (1 - COUNT_SHARE)
         for number, shared in reach.items():
             total = query_weight + self._variant_weight[number]
-            if (shared + skipped_reach) / total < floor:
+            if (shared + skipped_reach) / total < weighted_floor:
                 continue
             variant = self._variants[number]
             score, pairs = self._align(query.tokens, matches, weights, variant.tokens, total)
@@ -424,7 +456,13 @@ class NameIndex:
                         chosen.append((i, j, INITIAL_SIMILARITY))
                         shared += INITIAL_SIMILARITY * (weights[i] + self.weight(other))
                         break
-        return (shared / total if total else 0.0), chosen
+        if not total:
+            return 0.0, chosen
+        weighted = shared / total
+        counted = (
+            2 * sum(similarity for _, _, similarity in chosen) / (len(tokens) + len(candidate))
+        )
+        return (1 - COUNT_SHARE) * weighted + COUNT_SHARE * counted, chosen
 
     def _keep(
         self,

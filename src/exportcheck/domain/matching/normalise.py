@@ -9,12 +9,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from anyascii import anyascii
+from rapidfuzz.distance import OSA
 
 from exportcheck.domain.matching.vocabulary import (
     ABBREVIATIONS,
     AMBIGUOUS_LEGAL_FORMS,
     DECORATION_WORDS,
+    GLUED_LEGAL_PREFIXES,
+    GLUED_LEGAL_SUFFIXES,
     LEGAL_FORMS,
+    LEGAL_WORDS,
     LOCATION_WORDS,
     STOPWORDS,
 )
@@ -25,6 +29,7 @@ __all__ = [
     "analyse",
     "canonical_key",
     "clean_text",
+    "clear_caches",
     "consonant_skeleton",
     "list_name_variants",
     "normalise_name",
@@ -155,8 +160,13 @@ def _transliterate(text: str) -> str:
     return "".join(out)
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def clean_text(text: str) -> str:
     """Repair mojibake, apply NFKC, transliterate to ASCII and case-fold; keeps punctuation."""
+    if text.isascii():
+        return _ASCII_CONTROL.sub(" ", text).casefold()
     text = _fix_mojibake(text)
     text = unicodedata.normalize("NFKC", text)
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zs") else ch for ch in text)
@@ -170,20 +180,85 @@ _NON_ALNUM = re.compile(r"[^a-z0-9\u0001]+")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
 
+def _legal_word_keys() -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for word in sorted(LEGAL_WORDS, key=lambda w: (-len(w), w)):
+        if len(word) >= 6:
+            for key in (word, *(word[:i] + word[i + 1 :] for i in range(len(word)))):
+                keys.setdefault(key, word)
+    return keys
+
+
+_LEGAL_WORD_KEYS = _legal_word_keys()
+# A slip in both the first two and the last two letters is rare; checking these first keeps
+# the search for misspelt legal words off the vast majority of tokens.
+_LEGAL_HEADS = frozenset(w[:2] for w in LEGAL_WORDS if len(w) >= 6)
+_LEGAL_TAILS = frozenset(w[-2:] for w in LEGAL_WORDS if len(w) >= 6)
+
+
+@lru_cache(maxsize=131072)
+def _respell(token: str) -> tuple[str, ...]:
+    """A misspelt legal word put right ("copmany"), and a legal form glued on split off."""
+    if (
+        len(token) >= 6
+        and (token[:2] in _LEGAL_HEADS or token[-2:] in _LEGAL_TAILS)
+        and token not in LEGAL_WORDS
+        and token.isalpha()
+    ):
+        # A misspelt legal form would otherwise count as a rare, heavy word of the name.
+        for key in (token, *(token[:i] + token[i + 1 :] for i in range(len(token)))):
+            word = _LEGAL_WORD_KEYS.get(key)
+            if word is not None and OSA.distance(token, word) <= (1 if len(word) < 9 else 2):
+                return (word,)
+    if (token,) in LEGAL_FORMS or not token.isalpha():
+        return (token,)
+    for suffix in GLUED_LEGAL_SUFFIXES:
+        stem = token[: -len(suffix)]
+        if token.endswith(suffix) and len(stem) >= 2 and stem != "un":
+            return (*_respell(stem), suffix)
+    for prefix in GLUED_LEGAL_PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= 2:
+            return (prefix, *_respell(token[len(prefix) :]))
+    return (token,)
+
+
 def _raw_tokens(text: str) -> list[str]:
     text = text.replace("&", " and ").replace("+", " and ")
-    text = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", ""), text)
+    text = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", "") + " ", text)
     text = _APOSTROPHE_IN_WORD.sub("", text)
-    tokens = []
+    tokens: list[str] = []
     for token in _NON_ALNUM.sub(" ", text).split():
         if ABJAD_MARK in token:
             # Keep one leading mark per token so the matcher knows its vowels are missing.
             token = ABJAD_MARK + token.replace(ABJAD_MARK, "")
             if len(token) == 1:
                 continue
+            tokens.append(token)
+            continue
         ordinal = _ORDINAL.match(token)
-        tokens.append(ordinal.group(1) if ordinal else token)
-    return tokens
+        tokens.extend(_respell(ordinal.group(1) if ordinal else token))
+    return _join_split_legal_words(tokens)
+
+
+def _join_split_legal_words(tokens: list[str]) -> list[str]:
+    # "LIABI LITY" is a legal word typed with a stray space; joined, it is dropped as such.
+    joined: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if (
+            i + 1 < len(tokens)
+            and tokens[i][:2] in _LEGAL_HEADS
+            and tokens[i + 1][-2:] in _LEGAL_TAILS
+            and tokens[i] not in LEGAL_WORDS
+        ):
+            respelt = _respell(tokens[i] + tokens[i + 1])
+            if len(respelt) == 1 and respelt[0] in LEGAL_WORDS:
+                joined.append(respelt[0])
+                i += 2
+                continue
+        joined.append(tokens[i])
+        i += 1
+    return joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,28 +294,37 @@ def _find_legal_forms(tokens: list[str]) -> list[tuple[int, int]]:
 
 def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     spans = _find_legal_forms(tokens)
-    if not spans:
+    if not spans and not any(token in LEGAL_WORDS for token in tokens):
         return tokens, []
-    drop = [False] * len(tokens)
     n = len(tokens)
-    # Spans that touch the start or the end of the name (possibly chained) are legal forms;
-    # an ambiguous short form ("as", "sa", "co") in the middle is more likely a word.
+    legal = [token in LEGAL_WORDS for token in tokens]
+    for start, end in spans:
+        for k in range(start, end):
+            legal[k] = True
+    # Legal forms at either end of the name (chained or in odd order) are dropped; in the
+    # middle only unambiguous ones, since "as", "sa" or "co" there is more likely a word.
     edge_start = 0
+    while edge_start < n and legal[edge_start]:
+        edge_start += 1
     edge_end = n
+    while edge_end > edge_start and legal[edge_end - 1]:
+        edge_end -= 1
+    drop = [k < edge_start or k >= edge_end for k in range(n)]
     for start, end in spans:
-        if start == edge_start:
-            edge_start = end
-    for start, end in reversed(spans):
-        if end == edge_end:
-            edge_end = start
-    removed: list[str] = []
-    for start, end in spans:
-        phrase = tuple(tokens[start:end])
-        at_edge = end <= edge_start or start >= edge_end
-        if at_edge or phrase not in AMBIGUOUS_LEGAL_FORMS:
+        if tuple(tokens[start:end]) not in AMBIGUOUS_LEGAL_FORMS:
             for k in range(start, end):
                 drop[k] = True
-            removed.append(" ".join(phrase))
+    removed: list[str] = []
+    k = 0
+    while k < n:
+        if drop[k]:
+            run_end = k
+            while run_end < n and drop[run_end]:
+                run_end += 1
+            removed.append(" ".join(tokens[k:run_end]))
+            k = run_end
+        else:
+            k += 1
     kept = [t for t, d in zip(tokens, drop, strict=True) if not d]
     return kept, removed
 
@@ -266,7 +350,7 @@ def _merge_initials(tokens: list[str]) -> list[str]:
 @lru_cache(maxsize=65536)
 def analyse(text: str, *, query: bool = False) -> Analysed:
     """Reduce one name (already split from its decorations) to canonical tokens."""
-    raw = _raw_tokens(clean_text(text))
+    raw = list(_tokens_of(text))
     core, legal = _strip_legal_forms(raw)
     words = [t for t in core if t not in STOPWORDS]
     if query:
@@ -391,14 +475,19 @@ def _replace_spans(text: str, spans: list[tuple[int, int]], *, keep_inner: bool)
     return "".join(pieces)
 
 
+@lru_cache(maxsize=65536)
+def _tokens_of(text: str) -> tuple[str, ...]:
+    return tuple(_raw_tokens(clean_text(text)))
+
+
 def _is_legal_only(text: str) -> bool:
-    raw = _raw_tokens(clean_text(text))
+    raw = list(_tokens_of(text))
     core, _ = _strip_legal_forms(raw)
     return bool(raw) and not core
 
 
 def _is_place(text: str) -> bool:
-    tokens = _raw_tokens(clean_text(text))
+    tokens = _tokens_of(text)
     return bool(tokens) and " ".join(tokens) in LOCATION_WORDS
 
 
@@ -407,7 +496,7 @@ def _location_cut(text: str) -> str | None:
     segments = text.split(",")
     for i in range(len(segments) - 1, 0, -1):
         if _is_legal_only(segments[i]) or (
-            _find_legal_forms(_raw_tokens(clean_text(segments[i]))) and i == len(segments) - 1
+            _find_legal_forms(list(_tokens_of(segments[i]))) and i == len(segments) - 1
         ):
             tail = [s for s in segments[i + 1 :] if s.strip()]
             if tail and all(len(s.split()) <= 3 and not _is_legal_only(s) for s in tail):
@@ -475,9 +564,19 @@ def list_name_variants(name: str) -> list[NameVariant]:
     return list(seen.values())
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def query_variants(name: str) -> list[str]:
-    """Forms of a customer's name to try: as written, and without site or department tails."""
+    """Forms of a customer's name to try: as written, without site or department tails, with
+    camel case split ("UgurYildiz"), and the parts of a pasted list name."""
     forms = [name]
+    parts = _AFFILIATE.split(name)
+    if len(parts) == 2:
+        forms.extend(p for p in parts if p.strip())
+    camel = _CAMEL.sub(" ", name)
+    if camel != name:
+        forms.append(camel)
     without_dash = _DASH_TAIL.sub("", name)
     without_attn = _ATTN_TAIL.sub("", without_dash)
     spans = _parentheticals(without_attn)
@@ -488,3 +587,9 @@ def query_variants(name: str) -> list[str]:
         if form.strip() and form not in forms:
             forms.append(form)
     return forms
+
+
+def clear_caches() -> None:
+    """Forget memoised normalisations (for honest timing; results never depend on them)."""
+    for cached in (analyse, _tokens_of, _respell, skeleton, consonant_skeleton):
+        cached.cache_clear()

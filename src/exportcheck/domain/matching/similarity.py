@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from exportcheck.domain.matching.normalise import ABJAD_MARK, consonant_skeleton, skeleton
 
-__all__ = ["MIN_TOKEN_SIMILARITY", "SKELETON_FACTOR", "token_similarity"]
+__all__ = ["MAX_EDIT_RATIO", "SKELETON_FACTOR", "token_similarity"]
 
-# One edit in a four-letter word (0.75) still counts; a three-letter word must agree in spelling
-# or in skeleton, since one edit there usually makes a different word.
-MIN_TOKEN_SIMILARITY = 0.72
+# Edits per letter beyond which two words are different words: one edit in a four-letter word
+# (0.25) or two in a seven-letter word still count, one in a three-letter word does not.
+MAX_EDIT_RATIO = 0.3
+# How much an edit costs: one slip in a five-letter word leaves 0.88, so a typed name with one
+# typo still clears the default threshold when its other words agree.
+EDIT_PENALTY = 0.6
 # A match found only through the transliteration skeleton is good but not literal.
 SKELETON_FACTOR = 0.95
 # An Arabic-script token carries no short vowels, so its consonants are all there is to compare.
 ABJAD_SIMILARITY = 0.9
 
 
+def _edit_similarity(a: str, b: str) -> float:
+    longest = max(len(a), len(b))
+    # Transposed letters are one slip, not two: optimal string alignment distance.
+    ratio = OSA.distance(a, b) / longest
+    return 1.0 - EDIT_PENALTY * ratio if ratio <= MAX_EDIT_RATIO else 0.0
+
+
 def token_similarity(query: str, candidate: str) -> float:
-    """Similarity in [0, 1] of two canonical tokens; 0.0 below MIN_TOKEN_SIMILARITY."""
+    """Similarity in [0, 1] of two canonical tokens; 0.0 when they are different words."""
     if query == candidate:
         return 1.0
     if query.startswith(ABJAD_MARK):
@@ -30,10 +40,9 @@ def token_similarity(query: str, candidate: str) -> float:
     if not (query.isalpha() and candidate.isalpha()):
         # Numbers and codes ("140", "yv3071") identify; a near miss is a different party.
         return 0.0
-    literal = Levenshtein.normalized_similarity(query, candidate)
     sq, sc = skeleton(query), skeleton(candidate)
-    spelt = SKELETON_FACTOR * (1.0 if sq == sc else Levenshtein.normalized_similarity(sq, sc))
-    best = max(literal, spelt)
-    if min(len(query), len(candidate)) == 3 and sq != sc:
-        return 0.0
-    return best if best >= MIN_TOKEN_SIMILARITY else 0.0
+    if min(len(query), len(candidate)) == 3:
+        return SKELETON_FACTOR if sq == sc else 0.0
+    literal = _edit_similarity(query, candidate)
+    spelt = SKELETON_FACTOR * (1.0 if sq == sc else _edit_similarity(sq, sc))
+    return max(literal, spelt)

@@ -6,10 +6,17 @@ __all__ = [
     "ABBREVIATIONS",
     "AMBIGUOUS_LEGAL_FORMS",
     "DECORATION_WORDS",
+    "GLUED_LEGAL_PREFIXES",
+    "GLUED_LEGAL_SUFFIXES",
     "LEGAL_FORMS",
+    "LEGAL_WORDS",
     "LOCATION_WORDS",
     "STOPWORDS",
 ]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
 def _phrases(text: str) -> frozenset[tuple[str, ...]]:
@@ -75,6 +82,13 @@ LEGAL_FORMS: frozenset[tuple[str, ...]] = _phrases(
     jsc co
     joint stock company
     joint stock co
+    joint stock
+    open joint stock
+    closed joint stock
+    public joint stock
+    open joint stock co
+    closed joint stock co
+    public joint stock co
     open joint stock company
     closed joint stock company
     public joint stock company
@@ -153,6 +167,41 @@ LEGAL_FORMS: frozenset[tuple[str, ...]] = _phrases(
     """
 )
 
+
+# A multi-word form is also typed without spaces ("AKTSIONERNOEOBSHCHESTVO", "COMPANYLIMITED").
+LEGAL_FORMS = LEGAL_FORMS | frozenset(
+    ("".join(phrase),) for phrase in LEGAL_FORMS if len(phrase) > 1
+)
+
+# Words that only ever belong to a legal form. A run of them at either end of a name is a legal
+# form even when written in an unusual order ("Liability Limited Company").
+LEGAL_WORDS: frozenset[str] = _words(
+    """
+    limited ltd liability llc company co corp corporation inc incorporated jsc ojsc cjsc pjsc
+    ooo oao zao pao gmbh obshchestvo aktsionernoe aktsionernoye otkrytoe zakrytoe publichnoe
+    ogranichennoi ogranichennoy ogranichennoj otvetstvennostyu otvetstvennostiu otvetstvennostju
+    pvt pte pty plc llp ltda limitada bhd berhad sdn fze fzco fzc fllc sarl srl sociedad anonima
+    societe anonyme kabushiki kaisha gesellschaft beschrankter haftung mbh
+    """
+)
+
+# Legal forms that customers glue to the previous word ("Reayou CompanyLimited", "EG Ltd").
+GLUED_LEGAL_SUFFIXES: tuple[str, ...] = (
+    "corporation",
+    "company",
+    "limited",
+    "gmbh",
+    "fzco",
+    "ltd",
+    "llc",
+    "fzc",
+    "fze",
+    "jsc",
+)
+
+# Legal forms glued to the front of a name ("LLCRN Komsomolskiy"); no ordinary word starts so.
+GLUED_LEGAL_PREFIXES: tuple[str, ...] = ("pjsc", "llc", "ooo", "jsc", "oao", "zao")
+
 # Short forms that are also ordinary words or name parts; removed only at either end of a name.
 AMBIGUOUS_LEGAL_FORMS: frozenset[tuple[str, ...]] = _phrases(
     """
@@ -192,10 +241,6 @@ AMBIGUOUS_LEGAL_FORMS: frozenset[tuple[str, ...]] = _phrases(
 )
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 STOPWORDS: frozenset[str] = _words(
     "and of the for de del della di da do dos das du des la le les von van der den und et y"
 )
@@ -204,7 +249,7 @@ STOPWORDS: frozenset[str] = _words(
 DECORATION_WORDS: frozenset[str] = _words(
     """
     head office hq headquarters branch dept department division purchasing procurement
-    accounts payable receiving warehouse attn
+    accounts payable attn
     """
 )
 
