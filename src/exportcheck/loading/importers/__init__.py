@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -158,13 +157,13 @@ def write_rule_files(result: ImportResult, out_dir: Path) -> list[Path]:
     for name, rule_file in result.files:
         target = out_dir / name
         text = dump_rule_file(rule_file)
-        handle, temporary = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
+        temporary = out_dir / f".{name}.{os.getpid()}.tmp"
         try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            with temporary.open("w", encoding="utf-8", newline="\n") as stream:
                 stream.write(text)
             os.replace(temporary, target)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            temporary.unlink(missing_ok=True)
             raise
         written.append(target)
     return written
