@@ -162,20 +162,23 @@ def _group_members(group: str, on: dt.date) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "group", ["A:1", "A:5", "A:6", "D:1", "D:2", "D:3", "D:4", "D:5", "E:1", "E:2"]
+    "group", ["A:1", "A:5", "A:6", "B", "D:1", "D:2", "D:3", "D:4", "D:5", "E:1", "E:2"]
 )
 def test_group_membership_as_of_2026_07_23(group: str) -> None:
     data = _json("country-groups_2026-07-23.json")["groups"][group]
     assert _group_members(group, AS_OF) == {_code(name) for name in data}
 
 
-def test_group_b_is_used_by_gbs_and_lvs() -> None:
-    # The schema's group-id pattern rejects "B", so GBS and LVS list Group B's countries.
+def test_group_b_as_of_2026_07_23_is_used_by_gbs_and_lvs() -> None:
     group_b = {_code(name) for name in _json("country-groups_2026-07-23.json")["groups"]["B"]}
     assert len(group_b) == 173
+    assert _group_members("B", AS_OF) == group_b
     auths = {a.id: a for a in _of(Authorization)}
-    assert set(auths["auth-lvs"].destinations.countries) == group_b
-    assert set(auths["auth-gbs"].destinations.countries) == group_b - {"SD", "UA"}
+    for auth_id in ("auth-lvs", "auth-gbs"):
+        destinations = auths[auth_id].destinations
+        assert destinations is not None and destinations.groups == ("B",)
+    gbs = auths["auth-gbs"].destinations
+    assert gbs is not None and set(gbs.except_countries) == {"SD", "UA"}
 
 
 # --- Commerce Control List ----------------------------------------------------------------------

@@ -17,20 +17,24 @@ SCHEMA_VERSION = 1
 _T = TypeVar("_T")
 
 _COLUMN = re.compile(r"^(NS[12]|MT1|NP[12]|CB[123]|RS[12]|FC1|CC[123]|UN1|AT[12])$")
-_GROUP = re.compile(r"^[A-E]:[0-9]$")
+_GROUP = re.compile(r"^(?:[A-E]:[0-9]|B)$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 _PATTERN = re.compile(r"^(?:EAR99|[0-9xX][A-Ex][0-9x]{3}(?:\.[a-z0-9]+)*)$")
 
 
 def _column(value: str) -> str:
     if not _COLUMN.match(value):
-        raise ValueError(f"unknown Country Chart column {value!r} (NS1, NS2, MT1, NP1, CB1, AT1, ...)")
+        raise ValueError(
+            f"unknown Country Chart column {value!r} (NS1, NS2, MT1, NP1, CB1, AT1, ...)"
+        )
     return value
 
 
 def _group(value: str) -> str:
     if not _GROUP.match(value):
-        raise ValueError(f"malformed country group {value!r}: expected a letter and a digit, e.g. D:1")
+        raise ValueError(
+            f"malformed country group {value!r}: expected B, or a letter and a digit such as D:1"
+        )
     return value
 
 
@@ -242,7 +246,9 @@ class Control(Model):
     @model_validator(mode="after")
     def _one_way(self) -> Control:
         if (self.column is None) == (self.destinations is None):
-            raise ValueError("a control names either a Country Chart column or its own destinations")
+            raise ValueError(
+                "a control names either a Country Chart column or its own destinations"
+            )
         return self
 
 
