@@ -13,7 +13,7 @@ dev: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 
 lint: dev
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 

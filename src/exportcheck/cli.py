@@ -372,7 +372,9 @@ def batch(
 def rules_validate(
     directories: Annotated[
         list[Path] | None,
-        typer.Argument(help="Rule folders or files (default: the bundled rules).", show_default=False),
+        typer.Argument(
+            help="Rule folders or files (default: the bundled rules).", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Check rule files; print ``file:line: message`` for each problem (exit 2 if any)."""

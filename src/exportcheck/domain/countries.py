@@ -58,7 +58,9 @@ _EXTRA_CODES: dict[str, str] = {"XK": "Kosovo", "XKX": "XK"}
 
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+    return " ".join(
+        "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split()
+    )
 
 
 @functools.cache
@@ -69,7 +71,7 @@ def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     alpha3: dict[str, str] = {}
     names: dict[str, str] = {}
     for country in pycountry.countries:
-        alpha2[country.alpha_2] = country.name
+        alpha2[country.alpha_2] = getattr(country, "common_name", None) or country.name
         alpha3[country.alpha_3] = country.alpha_2
         for attribute in ("name", "common_name", "official_name"):
             value = getattr(country, attribute, None)

@@ -83,7 +83,7 @@ class Sale(Model):
 
     @property
     def destination(self) -> str:
-        """The country of ultimate destination: the end user's, else the consignee's, else the buyer's."""
+        """The country of ultimate destination: the end user's, else consignee's, else buyer's."""
         for role in (Role.END_USER, Role.CONSIGNEE, Role.BUYER, Role.INTERMEDIATE_CONSIGNEE):
             for party in self.parties:
                 if party.role is role:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -123,8 +124,21 @@ def cache_dir() -> Path:
     return Path(base) / "exportcheck"
 
 
+@functools.cache
+def _code_fingerprint() -> str:
+    """Identifies the code that wrote a cache entry: a changed model or matcher class must not
+    read a pickle made by another (development checkouts change code without a new version)."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
 def _cache_path(version: str, what: str) -> Path:
-    return cache_dir() / f"{what}-{__version__}-{version.removeprefix('sha256:')[:32]}.pickle"
+    rules = version.removeprefix("sha256:")[:32]
+    return cache_dir() / f"{what}-{__version__}-{_code_fingerprint()}-{rules}.pickle"
 
 
 def cache_load(version: str, what: str) -> Any | None:
@@ -134,7 +148,7 @@ def cache_load(version: str, what: str) -> Any | None:
     path = _cache_path(version, what)
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)  # noqa: S301 - our own cache folder, keyed by content hash
+            return pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
 
@@ -154,7 +168,7 @@ def cache_store(version: str, what: str, value: object) -> None:
 
 
 def rule_dirs(extra: Sequence[Path], *, bundled: bool = True) -> list[Path]:
-    """The folders to load, in order: the bundled rules first, then EXPORTCHECK_RULES, then extra."""
+    """The folders to load in order: bundled rules, then EXPORTCHECK_RULES, then ``extra``."""
     dirs = [bundled_rules_dir()] if bundled else []
     env = os.environ.get("EXPORTCHECK_RULES")
     if env:

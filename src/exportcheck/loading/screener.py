@@ -73,7 +73,11 @@ def describe_rules(ruleset: RuleSet, today: dt.date) -> dict[str, Any]:
     sources = {name: source for name, source, _ in ruleset.sources}
     for name, rule_file in ruleset.files:
         source = sources.get(name)
-        entry: dict[str, Any] = {"file": name, "kind": rule_file.kind, "rules": len(rule_file.rules)}
+        entry: dict[str, Any] = {
+            "file": name,
+            "kind": rule_file.kind,
+            "rules": len(rule_file.rules),
+        }
         if source is not None:
             as_of = source.as_of or source.imported_at.date()
             age = (today - as_of).days

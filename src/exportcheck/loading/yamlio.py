@@ -1,4 +1,4 @@
-"""Reading YAML and JSON safely, and turning validation errors into ``file:line: field: message``."""
+"""Reading YAML and JSON safely; validation errors become ``file:line: field: message``."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def _resolvers(base: type[yaml.SafeLoader] | Any) -> dict[Any, list[tuple[str, r
     return table
 
 
-class FastLoader(_FastBase):  # type: ignore[misc,valid-type]
+class FastLoader(_FastBase):
     """Safe C loader with the Norway-safe resolvers (for large, trusted-format rule files)."""
 
 
@@ -53,7 +53,7 @@ class StrictLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if isinstance(key, str) and key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -86,10 +86,12 @@ def parse_document(path: Path, text: str, *, strict: bool = True) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
+            raise InputError(
+                f"malformed JSON: {exc.msg}", path=str(path), line=exc.lineno
+            ) from None
     loader = StrictLoader if strict else FastLoader
     try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 - both loaders are safe loaders
+        return yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "syntax error"
@@ -156,14 +158,10 @@ def _known_fields(model: type[BaseModel]) -> tuple[str, ...]:
             for name, info in current.model_fields.items():
                 names.add(info.alias or name)
                 pending.append(info.annotation)
-        for arg in getattr(current, "__args__", ()) or ():
-            pending.append(arg)
+        pending.extend(getattr(current, "__args__", ()) or ())
         origin = getattr(current, "__origin__", None)
         if origin is not None:
             pending.append(origin)
-        metadata = getattr(current, "__metadata__", None)
-        if metadata is not None:
-            pending.append(getattr(current, "__origin__", None))
     return tuple(sorted(names))
 
 
@@ -196,7 +194,9 @@ def validation_errors(
         for e in errors
         if not (
             e["type"] == "too_short"
-            and any(f[: len(e["loc"])] == tuple(e["loc"]) and len(f) > len(e["loc"]) for f in failing)
+            and any(
+                f[: len(e["loc"])] == tuple(e["loc"]) and len(f) > len(e["loc"]) for f in failing
+            )
         )
     ]
     for error in errors:
@@ -206,7 +206,7 @@ def validation_errors(
         message = _clean(error["msg"])
         hint = None
         parent_loc = loc[:-1] if loc else loc
-        node, complete = _node_at(root, loc)
+        node, _ = _node_at(root, loc)
         line = int(node.start_mark.line) + 1 if node is not None else None
         if kind == "extra_forbidden" and loc:
             key = str(loc[-1])
@@ -228,7 +228,9 @@ def validation_errors(
             line = _key_line(node, tag) or line
             expected = error.get("ctx", {}).get("expected_tags", "")
             field = field_path((*loc, tag))
-            message = f"unknown {tag} {error.get('input', {}).get(tag)!r} (expected one of {expected})"
+            message = (
+                f"unknown {tag} {error.get('input', {}).get(tag)!r} (expected one of {expected})"
+            )
             located.append(InputError(message, path=str(path), line=line, field=field))
             continue
         located.append(
@@ -239,4 +241,4 @@ def validation_errors(
 
 def first_error(errors: list[InputError]) -> InputError:
     """The error to show when only one line may be printed: the earliest in the file."""
-    return min(errors, key=lambda e: (e.line or 0))
+    return min(errors, key=lambda e: e.line or 0)

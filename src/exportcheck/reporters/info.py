@@ -15,7 +15,8 @@ def render_info(info: dict[str, Any], fmt: str, stream: TextIO) -> None:
     for entry in info["files"]:
         line = f"  {entry['file']:<44} {entry['kind']:<16} {entry['rules']:>7} rules"
         if "as_of" in entry:
-            line += f"  as of {entry['as_of']} ({entry['age_days']} days)  sha256 {entry['sha256'][:12]}"
+            line += f"  as of {entry['as_of']} ({entry['age_days']} days)"
+            line += f"  sha256 {entry['sha256'][:12]}"
         lines.append(line)
     lines += ["", "screening lists:"]
     lines += [f"  {k:<24} {v['entries']:>7} entries  {v['name']}" for k, v in info["lists"].items()]

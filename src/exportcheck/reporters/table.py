@@ -18,7 +18,11 @@ STYLES = {
     Verdict.LICENCE_REQUIRED: "bold yellow",
     Verdict.PROHIBITED: "bold white on red",
 }
-SHORT = {Verdict.LICENCE_FREE: "free", Verdict.LICENCE_REQUIRED: "licence", Verdict.PROHIBITED: "PROHIBITED"}
+SHORT = {
+    Verdict.LICENCE_FREE: "free",
+    Verdict.LICENCE_REQUIRED: "licence",
+    Verdict.PROHIBITED: "PROHIBITED",
+}
 
 
 def _finding_text(finding: Finding) -> Text:
@@ -37,8 +41,10 @@ def _finding_text(finding: Finding) -> Text:
 
 def _is_background(finding: Finding) -> bool:
     """List matches that do not affect the verdict; many are summarised in one row."""
-    return finding.entry_id is not None and finding.verdict is Verdict.LICENCE_FREE and (
-        finding.authorization is None
+    return (
+        finding.entry_id is not None
+        and finding.verdict is Verdict.LICENCE_FREE
+        and (finding.authorization is None)
     )
 
 
@@ -82,7 +88,8 @@ def render_table(results: Sequence[ScreeningResult], stream: TextIO) -> None:
                 "",
             )
         footer = Text(
-            f"destination {result.destination} · as of {result.as_of} · rules {result.rules_version}",
+            f"destination {result.destination} · as of {result.as_of} · "
+            f"rules {result.rules_version}",
             style="dim",
         )
         console.print(Panel(Group(table, footer), title=banner, title_align="left"))
