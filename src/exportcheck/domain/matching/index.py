@@ -36,6 +36,13 @@ COUNTRY_BONUS = 0.03
 # The parent named before "Affiliated Entity:" is listed in its own right; ranking its own entry
 # above the affiliates keeps the top result the party the customer meant.
 PARENT_OF_AFFILIATE_DISCOUNT = 0.02
+# "Huawei Technologies (Bolivia) S.R.L." read without "(Bolivia)" is a weaker reading of the
+# name than one that needs nothing dropped.
+BRACKET_DROPPED_DISCOUNT = 0.02
+# A word in this many parties' names is generic ("Technology", "Trading", "Research"). When
+# only generic words agree and something else differs, the names are alike only in kind.
+GENERIC_DOCUMENT_FREQUENCY = 100
+GENERIC_ONLY_FACTOR = 0.85
 # Posting lists longer than this are read only when the words could carry a match on their own.
 GENERIC_POSTINGS = 400
 # An initial ("N. Nazarbayev") is weak evidence for the given name it abbreviates.
@@ -459,10 +466,15 @@ class NameIndex:
         if not total:
             return 0.0, chosen
         weighted = shared / total
-        counted = (
-            2 * sum(similarity for _, _, similarity in chosen) / (len(tokens) + len(candidate))
-        )
-        return (1 - COUNT_SHARE) * weighted + COUNT_SHARE * counted, chosen
+        agreeing = sum(similarity for _, _, similarity in chosen)
+        counted = 2 * agreeing / (len(tokens) + len(candidate))
+        score = (1 - COUNT_SHARE) * weighted + COUNT_SHARE * counted
+        complete = len(chosen) == len(tokens) == len(candidate)
+        if not complete and all(
+            self._df.get(candidate[j], 0) >= GENERIC_DOCUMENT_FREQUENCY for _, j, _ in chosen
+        ):
+            score *= GENERIC_ONLY_FACTOR
+        return score, chosen
 
     def _keep(
         self,
@@ -477,6 +489,8 @@ class NameIndex:
         entry = self._entries[variant.entry]
         if variant.how.startswith("the parent named"):
             score -= PARENT_OF_AFFILIATE_DISCOUNT
+        elif variant.how == "the name without its bracketed part":
+            score -= BRACKET_DROPPED_DISCOUNT
         if country is not None and country in entry.countries:
             score += COUNTRY_BONUS
         score = round(min(max(score, 0.0), 1.0), 4)

@@ -526,18 +526,29 @@ def list_name_variants(name: str) -> list[NameVariant]:
         spans = _parentheticals(text)
         if spans:
             add(_replace_spans(text, spans, keep_inner=True), how)
-            add(
-                _replace_spans(text, spans, keep_inner=False),
-                how or "the name without its bracketed part",
-            )
+            asides = []
             for start, end in spans:
                 inner = text[start + 1 : end - 1]
                 trailing = not text[end:].strip(" .,;")
-                aka = _AKA.match(inner) is not None
-                if aka:
+                if _AKA.match(inner) is not None:
                     add(_AKA.sub("", inner, count=1), "an a.k.a. in brackets")
+                    asides.append(True)
                 elif trailing and not _is_legal_only(inner) and not _is_place(inner):
                     add(inner, "the short name in brackets")
+                    asides.append(True)
+                else:
+                    asides.append(_is_legal_only(inner))
+            # Dropping a short name or a legal form loses nothing; dropping "(Bolivia)" from
+            # "Huawei Technologies (Bolivia) S.R.L." reads the name more loosely.
+            add(
+                _replace_spans(text, spans, keep_inner=False),
+                how
+                or (
+                    "the name without its bracketed short name"
+                    if all(asides)
+                    else "the name without its bracketed part"
+                ),
+            )
         cut = _location_cut(text)
         if cut is not None:
             add(cut, how or "the name without the place after its legal form")

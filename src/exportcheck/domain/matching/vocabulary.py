@@ -188,6 +188,7 @@ LEGAL_WORDS: frozenset[str] = _words(
 # Legal forms that customers glue to the previous word ("Reayou CompanyLimited", "EG Ltd").
 GLUED_LEGAL_SUFFIXES: tuple[str, ...] = (
     "corporation",
+    "liability",
     "company",
     "limited",
     "gmbh",
