@@ -218,6 +218,15 @@ def test_pickle_round_trip_gives_the_same_answers(small: NameIndex) -> None:
         assert copy.search(query, "CN") == small.search(query, "CN")
 
 
+def test_pickle_of_another_matcher_version_rebuilds_itself(small: NameIndex) -> None:
+    state = small.__getstate__()
+    state["_format"] = "0.0+old"
+    state["_postings"] = {}  # what an older layout might have held
+    stale = NameIndex.__new__(NameIndex)
+    stale.__setstate__(state)
+    assert stale.search("Huawai Technologies") == small.search("Huawai Technologies")
+
+
 def test_default_threshold_is_documented_value() -> None:
     assert 0.5 < DEFAULT_THRESHOLD < 1.0
 

@@ -1,10 +1,17 @@
 """Name matching: find listed parties however a customer writes their names."""
 
-from exportcheck.domain.matching.index import DEFAULT_THRESHOLD, IndexEntry, NameIndex, NameMatch
+from exportcheck.domain.matching.index import (
+    DEFAULT_THRESHOLD,
+    MATCHER_VERSION,
+    IndexEntry,
+    NameIndex,
+    NameMatch,
+)
 from exportcheck.domain.matching.normalise import normalise_name, transliterator_name
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "MATCHER_VERSION",
     "IndexEntry",
     "NameIndex",
     "NameMatch",

@@ -15,11 +15,17 @@ from exportcheck.domain.matching.normalise import (
     list_name_variants,
     query_variants,
     skeleton,
+    transliterator_name,
 )
 from exportcheck.domain.matching.similarity import token_similarity
 from exportcheck.domain.matching.vocabulary import ABBREVIATIONS, LEGAL_WORDS, STOPWORDS
 
-__all__ = ["DEFAULT_THRESHOLD", "IndexEntry", "NameIndex", "NameMatch"]
+__all__ = ["DEFAULT_THRESHOLD", "MATCHER_VERSION", "IndexEntry", "NameIndex", "NameMatch"]
+
+# Bumped whenever normalisation or scoring changes what an index holds or answers. A pickled
+# index of another version (or built with another transliterator) rebuilds itself on loading,
+# so an on-disk cache keyed by rules version alone can never serve stale answers.
+MATCHER_VERSION = "2026.11.3"
 
 # Chosen on benchmarks/matching.py for recall first (see docs/matching.md): at 0.80 recall on
 # customer-written variants of the 2026 list is above 0.98 with about 1 % false positives.
@@ -95,6 +101,10 @@ class _Scored:
     variant: int
     query: _Query
     pairs: tuple[tuple[int, int, float], ...] | None
+
+
+def _format() -> str:
+    return f"{MATCHER_VERSION}+{transliterator_name()}"
 
 
 def _deletions(key: str) -> list[str]:
@@ -189,9 +199,12 @@ class NameIndex:
         # The per-process cache of token lookups is not part of the index.
         state = dict(self.__dict__)
         state["_match_cache"] = {}
+        state["_format"] = _format()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        if state.get("_format") != _format():
+            state = NameIndex.build(state["_entries"]).__getstate__()
         self.__dict__.update(state)
 
     @property
