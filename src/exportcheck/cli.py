@@ -418,6 +418,75 @@ def rules_schema() -> None:
     typer.echo(json.dumps(schema, indent=2, sort_keys=True))
 
 
+@rules_app.command(
+    "import",
+    epilog=(
+        "Examples:\n\n"
+        "  exportcheck rules import consolidated.csv -o lists/\n\n"
+        "  exportcheck rules import sdn.csv alt.csv add.csv dpl.txt -o lists/\n\n"
+        "  exportcheck rules import partial.csv.gz -o lists/ --skip-bad-rows"
+    ),
+)
+@handles_errors
+def rules_import(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Official downloads: trade.gov CSL (CSV or JSON), OFAC SDN CSV set "
+            "(sdn.csv with alt.csv, add.csv), BIS Denied Persons List; .gz accepted.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder to write one rule file per list into.")
+    ],
+    skip_bad_rows: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad-rows",
+            help="Import the good rows and list every bad one, instead of stopping.",
+        ),
+    ] = False,
+) -> None:
+    """Convert official screening-list downloads into rule files (formats detected from content)."""
+    from exportcheck.loading.importers import import_lists, write_rule_files
+
+    result = import_lists(files, skip_bad_rows=skip_bad_rows)
+    written = write_rule_files(result, output)
+    for path, (_, rule_file) in zip(written, result.files, strict=True):
+        typer.echo(f"{path}: {rule_file.list.name}: {len(rule_file.rules)} entries")
+    for row in result.skipped_rows:
+        typer.echo(f"exportcheck: skipped: {row}", err=True)
+    for warning in result.warnings:
+        typer.echo(f"exportcheck: warning: {warning}", err=True)
+    typer.echo(
+        f"read {result.read} rows: imported {result.imported}, skipped {result.skipped}",
+        err=True,
+    )
+
+
+@rules_app.command(
+    "diff",
+    epilog="Example:\n\n  exportcheck rules diff lists-2022-05/ lists-2023-11/ --format json",
+)
+@handles_errors
+def rules_diff(
+    old: Annotated[Path, typer.Argument(help="The earlier rule folder.", show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The later rule folder.", show_default=False)],
+    output_format: Annotated[Format, typer.Option("--format", "-f")] = Format.TABLE,
+    notes: Annotated[
+        bool, typer.Option("--notes", help="Also compare free-text notes (ids, remarks).")
+    ] = False,
+) -> None:
+    """What changed between two rule folders: entries added, removed and changed, per list."""
+    from exportcheck.domain.diff import diff_lists
+    from exportcheck.loading.rules import load_rules
+    from exportcheck.reporters.diff import render_diff
+
+    diff = diff_lists(load_rules([old]), load_rules([new]), notes=notes)
+    render_diff(diff, output_format.value, sys.stdout)
+
+
 @rules_app.command("info")
 @handles_errors
 def rules_info(

@@ -82,6 +82,13 @@ def read_text(path: Path, data: bytes | None = None) -> str:
 
 def parse_document(path: Path, text: str, *, strict: bool = True) -> Any:
     """Parse YAML (or JSON) text; a syntax error names its line."""
+    if path.suffix.lower() != ".json" and text.lstrip()[:1] == "{":
+        # Imported lists are written as JSON (which is YAML): read them at JSON speed, and
+        # leave anything json rejects to the YAML parser and its messages.
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            pass
     if path.suffix.lower() == ".json":
         try:
             return json.loads(text)

@@ -12,12 +12,12 @@ naming its file and line, unless ``skip_bad_rows`` is set, when it is listed in
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from exportcheck.domain.rules import ScreeningListFile
 from exportcheck.errors import InputError
@@ -30,11 +30,6 @@ from exportcheck.loading.importers.csl import (
 from exportcheck.loading.importers.detect import Format, RawInput, detect_format, read_input
 from exportcheck.loading.importers.dpl import import_dpl
 from exportcheck.loading.importers.ofac import import_ofac
-
-try:  # the C emitter writes the full lists several times faster
-    from yaml import CSafeDumper as _Dumper
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
 __all__ = [
     "Format",
@@ -132,15 +127,33 @@ def import_lists(
     return result
 
 
+_C1_CONTROLS = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def _json(value: object) -> str:
+    # Raw C1 controls (the lists carry some) are legal JSON but not YAML: escape them.
+    text = json.dumps(value, ensure_ascii=False)
+    return _C1_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def dump_rule_file(rule_file: ScreeningListFile) -> str:
-    """The YAML text of a rule file: defaults and empty values left out, keys in model order."""
+    """The text of an imported rule file: JSON, which is also YAML, with one entry per line.
+
+    Imported lists hold tens of thousands of entries; JSON loads about a hundred times faster
+    than YAML, and one entry per line keeps diffs and error line numbers meaningful.
+    Defaults and empty values are left out; each entry starts with its id and name.
+    """
     dumped = rule_file.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    data: dict[str, Any] = {"schema_version": rule_file.schema_version, "kind": dumped.pop("kind")}
-    data.update(dumped)
-    # Each entry starts with its id and name, whatever order the models declare.
-    data["rules"] = [{"id": r.pop("id"), "name": r.pop("name"), **r} for r in data["rules"]]
-    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100_000)
-    return text
+    rules = [{"id": r.pop("id"), "name": r.pop("name"), **r} for r in dumped.pop("rules")]
+    head: dict[str, Any] = {"schema_version": rule_file.schema_version, "kind": dumped.pop("kind")}
+    head.update(dumped)
+    lines = [_json(head)[:-1] + ","]
+    lines.append('"rules": [')
+    lines.extend(_json(rule) + "," for rule in rules)
+    if rules:
+        lines[-1] = lines[-1][:-1]
+    lines.append("]}")
+    return "\n".join(lines) + "\n"
 
 
 def write_rule_files(result: ImportResult, out_dir: Path) -> list[Path]:
