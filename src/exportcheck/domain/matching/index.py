@@ -152,16 +152,16 @@ class NameIndex:
         for variant in variants:
             for surface, token in zip(variant.surfaces, variant.tokens, strict=True):
                 spellings.setdefault(surface, token)
-        fuzzy: dict[str, set[str]] = {}
-        consonants: dict[str, set[str]] = {}
+        fuzzy: dict[str, list[str]] = {}
+        consonants: dict[str, list[str]] = {}
         for spelling in spellings:
             if spelling.isalpha() and len(spelling) >= 3:
-                for key in _fuzzy_keys(spelling):
-                    fuzzy.setdefault(key, set()).add(spelling)
-                consonants.setdefault(consonant_skeleton(spelling), set()).add(spelling)
+                for key in set(_fuzzy_keys(spelling)):
+                    fuzzy.setdefault(key, []).append(spelling)
+                consonants.setdefault(consonant_skeleton(spelling), []).append(spelling)
         self._spellings = spellings
-        self._fuzzy = {key: tuple(sorted(words)) for key, words in fuzzy.items()}
-        self._consonants = {key: tuple(sorted(words)) for key, words in consonants.items()}
+        self._fuzzy = fuzzy
+        self._consonants = consonants
         self._match_cache: dict[str, dict[str, float]] = {}
 
     @classmethod

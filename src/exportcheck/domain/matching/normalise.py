@@ -274,13 +274,19 @@ class Analysed:
         return " ".join(sorted(self.tokens))
 
 
+# The longest legal form starting with each word, so most words need no phrase lookup at all.
+_LEGAL_FORM_REACH: dict[str, int] = {}
+for _phrase in LEGAL_FORMS:
+    _LEGAL_FORM_REACH[_phrase[0]] = max(_LEGAL_FORM_REACH.get(_phrase[0], 0), len(_phrase))
+
+
 def _find_legal_forms(tokens: list[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     i = 0
     n = len(tokens)
     while i < n:
         best = 0
-        for length in range(min(6, n - i), 0, -1):
+        for length in range(min(_LEGAL_FORM_REACH.get(tokens[i], 0), n - i), 0, -1):
             if tuple(tokens[i : i + length]) in LEGAL_FORMS:
                 best = length
                 break
@@ -329,35 +335,21 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     return kept, removed
 
 
-def _merge_initials(tokens: list[str]) -> list[str]:
-    # "P & I", "K K" and "I B M" are written both spaced and joined; join runs of single letters.
-    merged: list[str] = []
-    run: list[str] = []
-    for token in [*tokens, ""]:
-        if len(token) == 1 and token.isalpha():
-            run.append(token)
-            continue
-        if len(run) >= 2:
-            merged.append("".join(run))
-        else:
-            merged.extend(run)
-        run.clear()
-        if token:
-            merged.append(token)
-    return merged
-
-
 @lru_cache(maxsize=65536)
 def analyse(text: str, *, query: bool = False) -> Analysed:
     """Reduce one name (already split from its decorations) to canonical tokens."""
     raw = list(_tokens_of(text))
     core, legal = _strip_legal_forms(raw)
-    words = [t for t in core if t not in STOPWORDS]
+    if text.isascii() or not any(_is_syllabic(ch) for ch in text):
+        words = [t for t in core if t not in STOPWORDS]
+    else:
+        # Syllables of a CJK or Hangul name ("la", "di") are not the stopwords they spell.
+        words = core
     if query:
-        # "- Purchasing Dept" and "(Head Office)" describe a site of the customer, not its name.
+        # "- Purchasing Dept", "(Head Office)" and "Mr" or "President" say which site or which
+        # role, not who.
         trimmed = [t for t in words if t not in DECORATION_WORDS]
         words = trimmed or words
-    words = _merge_initials(words)
     if not words:
         # A name that is nothing but a legal form or stopwords still has to be comparable.
         words = [t for t in raw if t != ABJAD_MARK] or raw
@@ -383,8 +375,17 @@ def normalise_name(name: str) -> str:
 _CONSONANTS_ONLY = re.compile(r"[aeiouy]")
 _REPEATS = re.compile(r"(.)\1+")
 _SKELETON_RULES: tuple[tuple[str, str], ...] = (
+    ("tsch", "c"),
+    ("tsj", "c"),
     ("sch", "s"),
     ("tch", "c"),
+    ("tj", "c"),
+    ("tx", "c"),
+    ("cz", "c"),
+    ("cs", "c"),
+    ("gy", "d"),
+    ("oe", "u"),
+    ("oy", "u"),
     ("ph", "f"),
     ("kh", "h"),
     ("gh", "g"),
@@ -414,13 +415,25 @@ def skeleton(token: str) -> str:
     for old, new in _SKELETON_RULES:
         if old in token:
             token = token.replace(old, new)
+    if len(token) > 4 and token.endswith("e"):
+        # French and German spellings add a silent e: "Poutine", "Wladimire".
+        token = token[:-1]
     return _REPEATS.sub(r"\1", token)
+
+
+_ABJAD_CONSONANTS = str.maketrans({"v": "f", "p": "b", "`": None})
 
 
 @lru_cache(maxsize=262144)
 def consonant_skeleton(token: str) -> str:
-    """The skeleton without vowels: how an Arabic or Hebrew spelling meets a Latin one."""
-    return _CONSONANTS_ONLY.sub("", skeleton(token).replace("`", "")) or skeleton(token)
+    """The skeleton without vowels: how an Arabic or Hebrew spelling meets a Latin one.
+
+    Written Arabic has no p or v ("Putin" is written b-w-t-y-n) and its w and y mostly stand
+    for the vowels u and i, so those are set aside on both sides."""
+    if token.startswith(ABJAD_MARK):
+        token = token[1:].replace("w", "").replace("y", "")
+    spelt = skeleton(token).translate(_ABJAD_CONSONANTS)
+    return _REPEATS.sub(r"\1", _CONSONANTS_ONLY.sub("", spelt)) or spelt
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,6 +462,8 @@ _ATTN_TAIL = re.compile(r",?\s*\b(?:attn|attention|c/o|care of)\b.*$", re.IGNORE
 def _parentheticals(text: str) -> list[tuple[int, int]]:
     """Top-level (...) and [...] groups as (start, end) spans, end exclusive; unbalanced ignored."""
     spans: list[tuple[int, int]] = []
+    if "(" not in text and "[" not in text:
+        return spans
     depth = 0
     start = -1
     for i, ch in enumerate(text):
@@ -493,6 +508,8 @@ def _is_place(text: str) -> bool:
 
 def _location_cut(text: str) -> str | None:
     """The name up to its legal form when comma-separated places follow it, else None."""
+    if text.count(",") < 2:
+        return None
     segments = text.split(",")
     for i in range(len(segments) - 1, 0, -1):
         if _is_legal_only(segments[i]) or (

@@ -251,6 +251,8 @@ DECORATION_WORDS: frozenset[str] = _words(
     """
     head office hq headquarters branch dept department division purchasing procurement
     accounts payable attn
+    mr mrs ms dr prof sir president presidente prezident prasident predsjednik presedintele
+    presiden elnok
     """
 )
 
