@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import datetime as dt
 import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from exportcheck.domain.base import Dated
 from exportcheck.domain.countries import country_name
 from exportcheck.domain.eccn import EAR99, eccn_base, eccn_matches, paragraph_applies
 from exportcheck.domain.matching import DEFAULT_THRESHOLD, IndexEntry, NameIndex, NameMatch
@@ -63,6 +66,8 @@ class RulesAsOf:
 
     @classmethod
     def build(cls, ruleset: RuleSet, on: dt.date) -> RulesAsOf:
+        # Reads the date only through in_force() of rules other than list entries and of group
+        # members: Screener.view shares one build between dates where none of them changes.
         groups_of: dict[str, set[str]] = {}
         for group in ruleset.of_type(CountryGroup):
             if group.in_force(on):
@@ -123,6 +128,28 @@ class PartyMatch:
     match: NameMatch
 
 
+def _view_boundaries(ruleset: RuleSet) -> tuple[dt.date, ...]:
+    """The dates on which a rule that RulesAsOf reads comes into force or goes out of it.
+
+    Between two neighbouring boundaries every in_force() that RulesAsOf.build reads gives the
+    same answer, so one build serves every date in between.
+    """
+    dates: set[dt.date] = set()
+    dated: list[Dated] = []
+    for rule in ruleset.rules:
+        if isinstance(rule, ListEntry):
+            continue
+        dated.append(rule)
+        if isinstance(rule, CountryGroup):
+            dated.extend(rule.members)
+    for item in dated:
+        if item.from_ is not None:
+            dates.add(item.from_)
+        if item.until is not None and item.until < dt.date.max:
+            dates.add(item.until + dt.timedelta(days=1))
+    return tuple(sorted(dates))
+
+
 class Screener:
     """Screens sales against one rule set; holds the name index and per-date rule views."""
 
@@ -137,6 +164,8 @@ class Screener:
         self.index = index if index is not None else build_index(ruleset)
         self.match_threshold = match_threshold
         self._views: dict[dt.date, RulesAsOf] = {}
+        self._epoch_views: dict[int, RulesAsOf] = {}
+        self._boundaries: tuple[dt.date, ...] | None = None
         self._match_cache: dict[tuple[str, str], tuple[NameMatch, ...]] = {}
 
     # --- public -------------------------------------------------------------------------------
@@ -144,7 +173,17 @@ class Screener:
     def view(self, on: dt.date) -> RulesAsOf:
         view = self._views.get(on)
         if view is None:
-            view = self._views[on] = RulesAsOf.build(self.ruleset, on)
+            # Building a view reads every rule; a batch spanning years has thousands of dates
+            # but only as many distinct views as there are dates when a rule changes.
+            if self._boundaries is None:
+                self._boundaries = _view_boundaries(self.ruleset)
+            epoch = bisect.bisect_right(self._boundaries, on)
+            shared = self._epoch_views.get(epoch)
+            if shared is None:
+                view = self._epoch_views[epoch] = RulesAsOf.build(self.ruleset, on)
+            else:
+                view = dataclasses.replace(shared, date=on)
+            self._views[on] = view
         return view
 
     def match_name(self, name: str, country: str) -> tuple[NameMatch, ...]:
