@@ -1,0 +1,298 @@
+"""Screening many sales: rows in, one result per row out, in input order, in worker processes.
+
+The work is cut into chunks; each chunk is screened by one worker and the results are taken back
+in the order the chunks were sent, with only a few chunks in flight, so memory stays flat however
+long the input. A row's result depends on nothing but the row and the rules, so the output is the
+same for any number of workers. Workers are forked from the process that loaded the rules and the
+name index (where the platform forks; elsewhere they receive the screener once, at start-up), and
+each keeps its own cache of name matches.
+
+Nothing here prints: progress goes through a callback, output through a sink.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import math
+import multiprocessing
+import os
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing.pool import AsyncResult, Pool
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
+
+from exportcheck.domain.engine import Screener
+from exportcheck.domain.rules import RuleSet, Verdict
+from exportcheck.loading.batch import Columns, RowError, canonical_column, sale_from_fields
+
+if TYPE_CHECKING:
+    from exportcheck.loading.batch import CsvBatch
+
+ERROR = "error"
+CHUNK_ROWS = 1000
+MAX_WORKERS = 8
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+class RowResult(NamedTuple):
+    """What batch output adds to a row: the verdict (or ``error``) and why."""
+
+    verdict: str  # licence-free | licence-required | prohibited | error
+    reasons: tuple[str, ...] = ()
+    matched_entries: tuple[str, ...] = ()
+    top_score: float | None = None
+    error: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.verdict == ERROR
+
+
+def screen_fields(
+    screener: Screener, fields: Mapping[str, str], as_of: dt.date | None = None
+) -> RowResult:
+    """Screen one row given as cells keyed by canonical column name."""
+    try:
+        sale = sale_from_fields(fields)
+    except RowError as exc:
+        return RowResult(ERROR, error=str(exc))
+    result = screener.screen(sale, as_of)
+    return RowResult(
+        result.verdict.value,
+        tuple(result.reasons),
+        tuple(result.matched_entries),
+        result.top_score,
+        None,
+    )
+
+
+# --- the work of one chunk (runs in a worker, or in-process) ------------------------------------
+
+_WORKER_SCREENER: Screener | None = None
+
+# A chunk of CSV records: the header's columns, (line, cells) per record, and --as-of.
+CsvTask = tuple[Columns, list[tuple[int, list[str]]], dt.date | None]
+# A chunk of rows given as mappings (screen_rows), already keyed by canonical column name.
+FieldsTask = tuple[list[dict[str, str]], dt.date | None]
+
+
+def _screener() -> Screener:
+    if _WORKER_SCREENER is None:  # pragma: no cover - a worker always has one
+        raise RuntimeError("worker started without a screener")
+    return _WORKER_SCREENER
+
+
+def _screen_csv_chunk(task: CsvTask) -> list[RowResult]:
+    columns, records, as_of = task
+    screener = _screener()
+    results: list[RowResult] = []
+    for line, values in records:
+        try:
+            fields = columns.fields(values)
+        except RowError as exc:
+            results.append(RowResult(ERROR, error=f"line {line}: {exc}"))
+            continue
+        results.append(screen_fields(screener, fields, as_of))
+    return results
+
+
+def _screen_fields_chunk(task: FieldsTask) -> list[RowResult]:
+    rows, as_of = task
+    screener = _screener()
+    return [screen_fields(screener, row, as_of) for row in rows]
+
+
+def _init_worker(screener: Screener | None) -> None:
+    global _WORKER_SCREENER
+    if screener is not None:  # spawned workers get it pickled; forked ones inherit it
+        _WORKER_SCREENER = screener
+
+
+def default_workers() -> int:
+    """One worker per CPU this process may use, at most MAX_WORKERS."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+def _ordered_map(
+    func: Callable[[_T], _R], tasks: Iterable[_T], screener: Screener, workers: int
+) -> Iterator[_R]:
+    """``map(func, tasks)`` in worker processes, in order, with a bounded number in flight.
+
+    With one worker, or when the input fits in one task, nothing is started: the work runs here.
+    """
+    global _WORKER_SCREENER
+    iterator = iter(tasks)
+    first = list(islice(iterator, 2))
+    previous = _WORKER_SCREENER
+    _WORKER_SCREENER = screener
+    try:
+        if workers <= 1 or len(first) < 2:
+            for task in first:
+                yield func(task)
+            for task in iterator:
+                yield func(task)
+            return
+        forking = "fork" in multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if forking else "spawn")
+        # Objects that exist before the fork are left alone by the collector, so the workers'
+        # copies of the rules and the index stay shared with this process instead of being
+        # copied page by page.
+        gc.freeze()
+        pool: Pool = context.Pool(
+            workers, initializer=_init_worker, initargs=(None if forking else screener,)
+        )
+        try:
+            pending: deque[AsyncResult[_R]] = deque()
+            in_flight = workers * 3
+            for task in first:
+                pending.append(pool.apply_async(func, (task,)))
+            for task in iterator:
+                pending.append(pool.apply_async(func, (task,)))
+                if len(pending) >= in_flight:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+            pool.close()
+        finally:
+            pool.terminate()
+            pool.join()
+            gc.unfreeze()
+    finally:
+        _WORKER_SCREENER = previous
+
+
+def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+# --- the public API -----------------------------------------------------------------------------
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""  # missing cells as pandas / dask give them
+    return value if isinstance(value, str) else str(value)
+
+
+def _fields(row: Mapping[str, object]) -> dict[str, str]:
+    return {canonical_column(str(key)): _cell_text(value) for key, value in row.items()}
+
+
+def screen_rows(
+    rows: Iterable[Mapping[str, object]],
+    ruleset_or_screener: RuleSet | Screener,
+    *,
+    as_of: dt.date | None = None,
+    workers: int = 1,
+    match_threshold: float | None = None,
+) -> Iterator[RowResult]:
+    """Screen rows shaped like the batch CSV (``id``, ``date``, ``buyer``, ...); one result each.
+
+    Column names are case-insensitive and other keys are ignored; missing values (None, NaN)
+    count as empty cells. Results come in the order of ``rows``; a row that cannot be screened
+    gets verdict ``error`` and a message naming the column. ``workers`` > 1 screens in worker
+    processes (leave it at 1 inside a partition of a distributed engine).
+    """
+    if isinstance(ruleset_or_screener, Screener):
+        screener = ruleset_or_screener
+    else:
+        from exportcheck.domain.matching import DEFAULT_THRESHOLD
+        from exportcheck.loading.screener import load_index
+
+        screener = Screener(
+            ruleset_or_screener,
+            index=load_index(ruleset_or_screener),
+            match_threshold=DEFAULT_THRESHOLD if match_threshold is None else match_threshold,
+        )
+    tasks = (([_fields(row) for row in chunk], as_of) for chunk in _chunks(rows, CHUNK_ROWS))
+    for results in _ordered_map(_screen_fields_chunk, tasks, screener, max(1, workers)):
+        yield from results
+
+
+@dataclass
+class BatchStats:
+    """Counts of a batch run: ``read == screened + errors`` always."""
+
+    read: int = 0
+    screened: int = 0
+    errors: int = 0
+    by_verdict: Counter[str] = field(default_factory=Counter)
+    entries: Counter[str] = field(default_factory=Counter)  # rows in which each entry matched
+    entry_names: dict[str, str] = field(default_factory=dict)
+    error_rows: list[tuple[int, str]] = field(default_factory=list)  # first few (line, message)
+    elapsed: float = 0.0
+
+    MAX_ERROR_EXAMPLES = 5
+
+    def add(self, result: RowResult, line: int) -> None:
+        self.read += 1
+        self.by_verdict[result.verdict] += 1
+        if result.is_error:
+            self.errors += 1
+            if len(self.error_rows) < self.MAX_ERROR_EXAMPLES:
+                self.error_rows.append((line, result.error or ""))
+            return
+        self.screened += 1
+        self.entries.update(result.matched_entries)
+
+    def verdicts(self) -> list[Verdict]:
+        """Each verdict that at least one row got (what the exit code depends on)."""
+        return [v for v in Verdict if self.by_verdict[v.value]]
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.read / self.elapsed if self.elapsed > 0 else 0.0
+
+
+RowSink = Callable[[Sequence[list[str]], Sequence[RowResult]], None]
+Progress = Callable[[int, int], None]  # (rows done, bytes read)
+
+
+def run_batch(
+    reader: CsvBatch,
+    screener: Screener,
+    sink: RowSink,
+    *,
+    as_of: dt.date | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> BatchStats:
+    """Screen every record of an opened CSV batch and hand each chunk of rows with its results
+    to ``sink``, in input order. ``progress`` is called after each chunk."""
+    started = time.perf_counter()
+    stats = BatchStats()
+    columns = reader.columns
+    sent: deque[tuple[list[tuple[int, list[str]]], int]] = deque()
+
+    def tasks() -> Iterator[CsvTask]:
+        for chunk in _chunks(reader, chunk_rows):
+            records = [(row.line, row.values) for row in chunk]
+            sent.append((records, reader.bytes_read))
+            yield columns, records, as_of
+
+    count = default_workers() if workers is None else workers
+    for results in _ordered_map(_screen_csv_chunk, tasks(), screener, count):
+        records, bytes_read = sent.popleft()
+        for (line, _), result in zip(records, results, strict=True):
+            stats.add(result, line)
+        sink([values for _, values in records], results)
+        if progress is not None:
+            progress(stats.read, bytes_read)
+    stats.elapsed = time.perf_counter() - started
+    for entry_id, _ in stats.entries.most_common(10):
+        entry = screener.ruleset.entries.get(entry_id)
+        stats.entry_names[entry_id] = entry.name if entry is not None else entry_id
+    return stats

@@ -1,0 +1,501 @@
+"""Reading CSV batches of sales: streaming, encodings, delimiters, and each row turned into a sale.
+
+The reader never holds more than one record in memory; a row that cannot become a sale raises
+``RowError`` naming the column, so the caller can report it and carry on with the next row.
+Problems of the whole file (no header, a missing required column, bytes that are not in the
+encoding, broken quoting) raise ``InputError`` with the file and line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import functools
+import math
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+from pydantic import ValidationError
+
+from exportcheck.domain.countries import resolve_country
+from exportcheck.domain.eccn import normalise_eccn
+from exportcheck.domain.sale import Purpose, Role, Sale
+from exportcheck.errors import InputError
+
+STDIN = "-"
+
+# The parties a row may name, as (name column, country column, role).
+PARTY_COLUMNS: tuple[tuple[str, str, Role], ...] = (
+    ("buyer", "buyer_country", Role.BUYER),
+    ("consignee", "consignee_country", Role.CONSIGNEE),
+    ("end_user", "end_user_country", Role.END_USER),
+)
+ITEM_COLUMNS = (
+    "description",
+    "classification",
+    "origin",
+    "value",
+    "us_content_percent",
+    "purpose",
+    "existing_since",
+    "direct_product",
+)
+KNOWN_COLUMNS: tuple[str, ...] = (
+    "id",
+    "date",
+    *(column for name, country, _ in PARTY_COLUMNS for column in (name, country)),
+    *ITEM_COLUMNS,
+)
+REQUIRED_COLUMNS = ("id", "date", "origin", "value")
+_PARTY_CELLS = frozenset(column for *columns, _ in PARTY_COLUMNS for column in columns)
+# The columns batch output adds after the input's own.
+OUTPUT_COLUMNS = ("verdict", "reasons", "matched_entries", "top_score", "error")
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+# A decimal comma is accepted only where it cannot be a thousands separator (not 3 digits after).
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,(?:\d{1,2}|\d{4,})$")
+_TRUE = frozenset({"true", "yes", "y", "1"})
+_FALSE = frozenset({"false", "no", "n", "0"})
+_UTF8_BOM = codecs.BOM_UTF8
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def canonical_column(name: str) -> str:
+    """How a header cell is compared with the known columns: case, spaces and hyphens ignored."""
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+class RowError(ValueError):
+    """A row that cannot be screened; ``column`` names the cell at fault (None: the whole row)."""
+
+    def __init__(self, message: str, column: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+    def __str__(self) -> str:
+        return f"{self.column}: {self.message}" if self.column else self.message
+
+    def __reduce__(self) -> tuple[type[RowError], tuple[str, str | None]]:
+        return (RowError, (self.message, self.column))
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Where the known columns sit in a header, and how many cells a row must have."""
+
+    header: tuple[str, ...]
+    positions: tuple[tuple[str, int], ...]  # (canonical name, index) of every known column
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+    def fields(self, values: list[str]) -> dict[str, str]:
+        """The known cells of a row; raises RowError when the row is ragged."""
+        if len(values) != len(self.header):
+            raise RowError(
+                f"ragged row: {len(values)} fields where the header has {len(self.header)} "
+                "(check the delimiter and the quoting of this line)"
+            )
+        return {name: values[index] for name, index in self.positions}
+
+
+def read_header(cells: list[str], *, path: str) -> Columns:
+    """Check a header row: the required columns are there and no known column appears twice."""
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        name = canonical_column(cell)
+        if name in OUTPUT_COLUMNS:
+            raise InputError(
+                f"column {cell!r} is one that batch output adds: rename or drop it "
+                "(was this file already screened?)",
+                path=path,
+                line=1,
+            )
+        if name not in KNOWN_COLUMNS:
+            continue  # passed through untouched
+        if name in positions:
+            raise InputError(
+                f"column {name!r} appears twice (column names are case-insensitive)",
+                path=path,
+                line=1,
+            )
+        positions[name] = index
+    for required in REQUIRED_COLUMNS:
+        if required not in positions:
+            raise InputError(
+                f"missing column {required!r}: a batch needs id, date, origin, value and at "
+                "least one party with its country (buyer and buyer_country, ...)",
+                path=path,
+                line=1,
+            )
+    for name, country, _ in PARTY_COLUMNS:
+        if (name in positions) != (country in positions):
+            present, absent = (name, country) if name in positions else (country, name)
+            raise InputError(
+                f"column {present!r} needs column {absent!r} as well", path=path, line=1
+            )
+    if not any(name in positions for name, _, _ in PARTY_COLUMNS):
+        raise InputError(
+            "no party columns: give at least buyer and buyer_country "
+            "(or consignee / end_user with their _country columns)",
+            path=path,
+            line=1,
+        )
+    ordered = tuple(sorted(positions.items(), key=lambda item: item[1]))
+    return Columns(header=tuple(cells), positions=ordered)
+
+
+# --- cells -> a sale ----------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4096)
+def _country(text: str) -> str:
+    return resolve_country(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _date(text: str) -> dt.date:
+    if not _DATE.match(text):
+        raise ValueError
+    return dt.date.fromisoformat(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _eccn(text: str) -> str:
+    return normalise_eccn(text)
+
+
+def _cell(fields: Mapping[str, str], column: str) -> str:
+    return (fields.get(column) or "").strip()
+
+
+def _parse_date(fields: Mapping[str, str], column: str, problems: list[RowError]) -> dt.date | None:
+    text = _cell(fields, column)
+    if not text:
+        return None
+    try:
+        return _date(text)
+    except ValueError:
+        problems.append(RowError(f"{text!r} is not a valid date (YYYY-MM-DD)", column))
+        return None
+
+
+def parse_number(text: str) -> float:
+    """A number as spreadsheets export it: ``1234.5``, ``-3``, ``1e6``, or ``12,5``.
+
+    Thousands separators are refused rather than guessed: ``1,234`` could be either.
+    """
+    if _NUMBER.match(text):
+        number = float(text)
+    elif _DECIMAL_COMMA.match(text):
+        number = float(text.replace(",", "."))
+    else:
+        raise ValueError(
+            f"{text!r} is not a number: write digits with a '.' decimal point and no currency "
+            "sign or thousands separators, e.g. 1234.56"
+        )
+    if not math.isfinite(number):
+        raise ValueError(f"{text!r} is not a finite number")
+    return number
+
+
+def _parse_country(fields: Mapping[str, str], column: str, problems: list[RowError]) -> str | None:
+    text = _cell(fields, column)
+    if not text:
+        return None
+    try:
+        return _country(text)
+    except ValueError as exc:
+        problems.append(RowError(str(exc), column))
+        return None
+
+
+def sale_from_fields(fields: Mapping[str, str]) -> Sale:
+    """The sale of one row, from its cells keyed by canonical column name.
+
+    Every problem of the row is collected; a RowError says them all, each naming its column.
+    """
+    problems: list[RowError] = []
+    sale_id = _cell(fields, "id")
+    if not sale_id:
+        problems.append(RowError("required value is missing", "id"))
+    date = _parse_date(fields, "date", problems)
+    if date is None and not _cell(fields, "date"):
+        problems.append(RowError("required value is missing", "date"))
+    parties: list[dict[str, str]] = []
+    for name_column, country_column, role in PARTY_COLUMNS:
+        name = _cell(fields, name_column)
+        country_text = _cell(fields, country_column)
+        if not name and not country_text:
+            continue
+        if not name:
+            # A destination without its party would be silently dropped: refuse it.
+            problems.append(RowError(f"required when {country_column} is given", name_column))
+            continue
+        if not country_text:
+            problems.append(RowError(f"required when {name_column} is given", country_column))
+            continue
+        country = _parse_country(fields, country_column, problems)
+        if country is not None:
+            parties.append({"role": role.value, "name": name, "country": country})
+    if not parties and not any(p.column in _PARTY_CELLS for p in problems):
+        problems.append(
+            RowError("at least one party with its country is required", PARTY_COLUMNS[0][0])
+        )
+    item: dict[str, object] = {}
+    description = _cell(fields, "description")
+    if description:
+        item["description"] = description
+    classification = _cell(fields, "classification")
+    if classification:
+        try:
+            item["classification"] = _eccn(classification)
+        except ValueError as exc:
+            problems.append(RowError(str(exc), "classification"))
+    if not _cell(fields, "origin"):
+        problems.append(RowError("required value is missing", "origin"))
+    else:
+        item["origin"] = _parse_country(fields, "origin", problems)
+    value_text = _cell(fields, "value")
+    if not value_text:
+        problems.append(RowError("required value is missing", "value"))
+    else:
+        try:
+            value = parse_number(value_text)
+        except ValueError as exc:
+            problems.append(RowError(str(exc), "value"))
+        else:
+            if value <= 0:
+                problems.append(RowError(f"{value_text!r} must be greater than 0", "value"))
+            item["value"] = value
+    percent_text = _cell(fields, "us_content_percent")
+    if percent_text:
+        try:
+            percent = parse_number(percent_text.removesuffix("%").strip())
+        except ValueError as exc:
+            problems.append(RowError(str(exc), "us_content_percent"))
+        else:
+            if not 0 <= percent <= 100:
+                problems.append(
+                    RowError(f"{percent_text!r} is out of range (0-100)", "us_content_percent")
+                )
+            item["us_content_percent"] = percent
+    purpose = _cell(fields, "purpose")
+    if purpose:
+        try:
+            item["purpose"] = Purpose("-".join(purpose.lower().replace("_", " ").split()))
+        except ValueError:
+            choices = ", ".join(p.value for p in Purpose)
+            problems.append(RowError(f"unknown purpose {purpose!r} (one of {choices})", "purpose"))
+    existing = _parse_date(fields, "existing_since", problems)
+    if existing is not None:
+        item["existing_since"] = existing
+    direct = _cell(fields, "direct_product").lower()
+    if direct:
+        if direct in _TRUE:
+            item["direct_product"] = True
+        elif direct in _FALSE:
+            item["direct_product"] = False
+        else:
+            problems.append(RowError(f"{direct!r} is not yes or no", "direct_product"))
+    if problems:
+        if len(problems) == 1:
+            raise problems[0]
+        raise RowError("; ".join(str(p) for p in problems))
+    try:
+        return Sale.model_validate(
+            {"id": sale_id, "date": date, "parties": parties, "items": [item]}
+        )
+    except ValidationError as exc:  # a rule of the models the checks above did not foresee
+        error = exc.errors(include_url=False)[0]
+        column = str(error["loc"][-1]) if error["loc"] else None
+        raise RowError(str(error["msg"]), column) from None
+
+
+# --- the file -----------------------------------------------------------------------------------
+
+
+def parse_delimiter(text: str) -> str:
+    """``,`` ``;`` ``|``, or ``tab`` / ``\\t`` for tab-separated files."""
+    if text.lower() in ("tab", "\\t", "\t"):
+        return "\t"
+    if len(text) != 1 or text in ('"', "\r", "\n"):
+        raise InputError(
+            f"{text!r} is not a usable delimiter: give one character such as ',' or ';' (or 'tab')",
+            field="--delimiter",
+        )
+    return text
+
+
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name; only encodings that keep ASCII as ASCII, line by line."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(
+            f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)", field="--encoding"
+        ) from None
+    if name.startswith(("utf-16", "utf-32")) or name in ("utf-7",):
+        raise InputError(
+            f"{encoding} files are not supported: save the file as UTF-8 CSV",
+            field="--encoding",
+        )
+    return name
+
+
+def _is_utf8(encoding: str) -> bool:
+    return encoding in ("utf-8", "utf-8-sig")
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One record as read: the line it starts on and its cells."""
+
+    line: int
+    values: list[str]
+
+
+class CsvBatch:
+    """A CSV of sales opened for streaming: the header is read at once, records on demand."""
+
+    def __init__(
+        self,
+        stream: BinaryIO,
+        *,
+        name: str,
+        encoding: str,
+        delimiter: str,
+        size: int | None,
+        owned: bool,
+    ) -> None:
+        self.name = name
+        self.encoding = check_encoding(encoding)
+        self.delimiter = parse_delimiter(delimiter)
+        self.size = size
+        self.bytes_read = 0
+        self._stream = stream
+        self._owned = owned
+        self._line = 0
+        self._reader = csv.reader(self._lines(), delimiter=self.delimiter)
+        try:
+            header = next(self._reader, None)
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV: {exc}", path=name, line=self._line) from None
+        if header is None or not any(cell.strip() for cell in header):
+            raise InputError(
+                "empty file: expected a header row naming the columns "
+                "(id, date, buyer, buyer_country, origin, value, ...)",
+                path=name,
+                line=1,
+            )
+        self.columns = read_header(header, path=name)
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        return self.columns.header
+
+    def _lines(self) -> Iterator[str]:
+        encoding = self.encoding
+        first = True
+        for raw in self._stream:
+            self._line += 1
+            self.bytes_read += len(raw)
+            if first:
+                first = False
+                raw = self._strip_bom(raw)
+            try:
+                yield raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"not {encoding} text: byte 0x{raw[exc.start]:02x} at column "
+                    f"{exc.start + 1} cannot be decoded",
+                    path=self.name,
+                    line=self._line,
+                    hint=(
+                        "if the file comes from Excel or an ERP system, try --encoding cp1252 "
+                        "or --encoding latin-1"
+                        if _is_utf8(encoding)
+                        else "give the file's real encoding with --encoding"
+                    ),
+                ) from None
+
+    def _strip_bom(self, raw: bytes) -> bytes:
+        if raw.startswith(_UTF8_BOM):
+            if not _is_utf8(self.encoding):
+                raise InputError(
+                    f"the file starts with a UTF-8 byte-order mark but --encoding is "
+                    f"{self.encoding}: it is UTF-8, drop --encoding",
+                    path=self.name,
+                    line=1,
+                )
+            return raw[len(_UTF8_BOM) :]
+        if raw.startswith(_UTF16_BOMS):
+            raise InputError(
+                "the file is UTF-16 text: save it as UTF-8 CSV", path=self.name, line=1
+            )
+        return raw
+
+    def __iter__(self) -> Iterator[RawRow]:
+        reader = self._reader
+        while True:
+            start = self._line + 1
+            try:
+                values = next(reader, None)
+            except csv.Error as exc:
+                raise InputError(f"malformed CSV: {exc}", path=self.name, line=self._line) from None
+            if values is None:
+                return
+            if not values:
+                continue  # blank line
+            yield RawRow(start, values)
+
+    def close(self) -> None:
+        if self._owned:
+            self._stream.close()
+
+    def __enter__(self) -> CsvBatch:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_batch(path: Path | str, *, encoding: str = "utf-8", delimiter: str = ",") -> CsvBatch:
+    """Open a batch CSV (``-`` for standard input) and read its header."""
+    name = str(path)
+    if name == STDIN:
+        return CsvBatch(
+            sys.stdin.buffer,
+            name="<stdin>",
+            encoding=encoding,
+            delimiter=delimiter,
+            size=None,
+            owned=False,
+        )
+    file = Path(path)
+    try:
+        stream = file.open("rb")
+        size = file.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", path=name) from None
+    try:
+        return CsvBatch(
+            stream, name=name, encoding=encoding, delimiter=delimiter, size=size, owned=True
+        )
+    except BaseException:
+        stream.close()
+        raise

@@ -1,0 +1,187 @@
+"""Batch output, one row per input row: the input's cells, then verdict, reasons, matches, error.
+
+CSV (comma-separated, UTF-8) neutralises every cell a spreadsheet would run as a formula; JSON
+Lines gives one object per row. ``--output`` is written to a temporary file next to it and
+renamed into place when the run completes, so a failed run never leaves half a file behind and
+an existing file is replaced only by a complete one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, TextIO, assert_never
+
+from exportcheck.errors import ExportcheckError
+
+OUTPUT_COLUMNS = ("verdict", "reasons", "matched_entries", "top_score", "error")
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class RowsFormat(StrEnum):
+    CSV = "csv"
+    JSONL = "jsonl"
+
+
+class RowOutcome(Protocol):
+    """What a row result must offer (exportcheck.batch.RowResult does)."""
+
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def reasons(self) -> tuple[str, ...]: ...
+    @property
+    def matched_entries(self) -> tuple[str, ...]: ...
+    @property
+    def top_score(self) -> float | None: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+def neutralise(cell: str) -> str:
+    """A cell that a spreadsheet would run as a formula, made inert with a leading quote."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def format_score(score: float | None) -> str:
+    return "" if score is None else f"{score:.4f}"
+
+
+def added_cells(result: RowOutcome) -> list[str]:
+    """The output columns of one result, as CSV cells."""
+    return [
+        result.verdict,
+        ";".join(result.reasons),
+        ";".join(result.matched_entries),
+        format_score(result.top_score),
+        result.error or "",
+    ]
+
+
+def _fit(values: list[str], width: int) -> list[str]:
+    """A ragged row's cells cut or padded to the header's width (its error says so)."""
+    if len(values) == width:
+        return values
+    return (values + [""] * width)[:width]
+
+
+def _unique_keys(header: Sequence[str]) -> list[str]:
+    """JSON keys for the header: repeated names get ``_2``, ``_3``, ... (JSON keys are unique)."""
+    seen: set[str] = set(OUTPUT_COLUMNS)
+    keys = []
+    for name in header:
+        key, number = name, 2
+        while key in seen:
+            key, number = f"{name}_{number}", number + 1
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
+class RowWriter:
+    """Writes rows in one format to a text stream; the header goes out with the first rows."""
+
+    def __init__(self, fmt: RowsFormat, header: Sequence[str], stream: TextIO) -> None:
+        self.format = fmt
+        self.header = tuple(header)
+        self.stream = stream
+        self._started = False
+        self._csv = csv.writer(stream, lineterminator="\n")
+        self._keys = _unique_keys(header)
+
+    def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        if self.format is RowsFormat.CSV:
+            self._csv.writerow([neutralise(c) for c in (*self.header, *OUTPUT_COLUMNS)])
+        elif self.format is RowsFormat.JSONL:
+            pass
+        else:
+            assert_never(self.format)
+
+    def write(self, rows: Sequence[list[str]], results: Sequence[RowOutcome]) -> None:
+        self.start()
+        width = len(self.header)
+        if self.format is RowsFormat.CSV:
+            self._csv.writerows(
+                [neutralise(c) for c in (*_fit(values, width), *added_cells(result))]
+                for values, result in zip(rows, results, strict=True)
+            )
+        elif self.format is RowsFormat.JSONL:
+            write = self.stream.write
+            for values, result in zip(rows, results, strict=True):
+                record: dict[str, Any] = dict(zip(self._keys, _fit(values, width), strict=True))
+                record.update(
+                    verdict=result.verdict,
+                    reasons=";".join(result.reasons),
+                    matched_entries=";".join(result.matched_entries),
+                    top_score=result.top_score,
+                    error=result.error,
+                )
+                write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            assert_never(self.format)
+
+
+class RowOutput:
+    """Where batch rows go: standard output, or ``--output`` replaced atomically at the end."""
+
+    def __init__(
+        self, path: Path | None, fmt: str | RowsFormat, header: Sequence[str], stdout: TextIO
+    ) -> None:
+        self.path = path
+        self.format = RowsFormat(fmt)
+        self.header = tuple(header)
+        self._stdout = stdout
+        self._writer: RowWriter | None = None
+        self._handle: TextIO | None = None
+        self._temporary: str | None = None
+
+    def _open(self) -> RowWriter:
+        if self._writer is None:
+            if self.path is None:
+                stream = self._stdout
+            else:
+                temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+                try:
+                    stream = self._handle = temporary.open("w", encoding="utf-8", newline="")
+                except OSError as exc:
+                    raise ExportcheckError(
+                        f"{self.path}: cannot write the output: {exc.strerror}"
+                    ) from None
+                self._temporary = str(temporary)
+            self._writer = RowWriter(self.format, self.header, stream)
+        return self._writer
+
+    def write(self, rows: Sequence[list[str]], results: Sequence[RowOutcome]) -> None:
+        """Write a chunk of input rows with their results (the file is created on first use)."""
+        self._open().write(rows, results)
+
+    def __enter__(self) -> RowOutput:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self._open().start()  # an input without rows still gets its header
+        if self._handle is not None:
+            self._handle.close()
+        elif self._writer is not None:
+            self._stdout.flush()
+        if self._temporary is not None:
+            assert self.path is not None
+            if exc_type is None:
+                os.replace(self._temporary, self.path)
+            else:
+                Path(self._temporary).unlink(missing_ok=True)
