@@ -148,6 +148,11 @@ EXTRA_WORDS = [
     ", Attn: Purchasing",
     " Branch Office",
     " (Sales Department)",
+    # Not words the matcher knows as decorations: a fair share of what customers add.
+    " (Factory No. 2)",
+    " - Shanghai Representative Office",
+    " c/o DHL Global Forwarding",
+    " Logistics Centre",
 ]
 ACCENTS = {"a": "á", "e": "é", "i": "í", "o": "ö", "u": "ü", "n": "ñ", "c": "ç", "s": "ş"}
 

@@ -339,17 +339,17 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
 def analyse(text: str, *, query: bool = False) -> Analysed:
     """Reduce one name (already split from its decorations) to canonical tokens."""
     raw = list(_tokens_of(text))
+    if query:
+        # "- Purchasing Dept", "(Head Office)" and "Mr" or "President" say which site or which
+        # role, not who; set aside first so that "S.A. Branch Office" still ends in "S.A.".
+        trimmed = [t for t in raw if t not in DECORATION_WORDS]
+        raw = trimmed or raw
     core, legal = _strip_legal_forms(raw)
     if text.isascii() or not any(_is_syllabic(ch) for ch in text):
         words = [t for t in core if t not in STOPWORDS]
     else:
         # Syllables of a CJK or Hangul name ("la", "di") are not the stopwords they spell.
         words = core
-    if query:
-        # "- Purchasing Dept", "(Head Office)" and "Mr" or "President" say which site or which
-        # role, not who.
-        trimmed = [t for t in words if t not in DECORATION_WORDS]
-        words = trimmed or words
     if not words:
         # A name that is nothing but a legal form or stopwords still has to be comparable.
         words = [t for t in raw if t != ABJAD_MARK] or raw
