@@ -63,6 +63,11 @@ class RulesAsOf:
     embargoes: tuple[Embargo, ...]
     authorizations: tuple[Authorization, ...]
     sensitivity: tuple[SensitivityCategory, ...]
+    # in_scope answers by (id of the scope, country), keeping the scope alive so that its id is
+    # never reused; the answer depends only on groups_of, which per-date copies of a view share.
+    scope_memo: dict[tuple[int, str], tuple[Scope, bool]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def build(cls, ruleset: RuleSet, on: dt.date) -> RulesAsOf:
@@ -96,6 +101,13 @@ class RulesAsOf:
         return alias.treated_as if alias else country
 
     def in_scope(self, scope: Scope, country: str) -> bool:
+        key = (id(scope), country)
+        found = self.scope_memo.get(key)
+        if found is None or found[0] is not scope:
+            found = self.scope_memo[key] = (scope, self._in_scope(scope, country))
+        return found[1]
+
+    def _in_scope(self, scope: Scope, country: str) -> bool:
         groups = self.groups_of.get(country, frozenset())
         if country in scope.except_countries or groups.intersection(scope.except_groups):
             return False
