@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from exportcheck.domain.countries import resolve_country
 from exportcheck.domain.eccn import normalise_eccn
-from exportcheck.domain.sale import Purpose, Role, Sale
+from exportcheck.domain.sale import Item, Party, Purpose, Role, Sale
 from exportcheck.errors import InputError
 
 STDIN = "-"
@@ -174,19 +174,15 @@ def _eccn(text: str) -> str:
     return normalise_eccn(text)
 
 
-def _cell(fields: Mapping[str, str], column: str) -> str:
-    return (fields.get(column) or "").strip()
+@functools.lru_cache(maxsize=65536)
+def _party(role: Role, name: str, country: str) -> Party:
+    # Counterparties recur row after row; a validated party is immutable and can be shared.
+    return Party.model_validate({"role": role, "name": name, "country": country})
 
 
-def _parse_date(fields: Mapping[str, str], column: str, problems: list[RowError]) -> dt.date | None:
-    text = _cell(fields, column)
-    if not text:
-        return None
-    try:
-        return _date(text)
-    except ValueError:
-        problems.append(RowError(f"{text!r} is not a valid date (YYYY-MM-DD)", column))
-        return None
+@functools.lru_cache(maxsize=64)
+def _purpose(text: str) -> Purpose:
+    return Purpose("-".join(text.lower().replace("_", " ").split()))
 
 
 def parse_number(text: str) -> float:
@@ -208,15 +204,48 @@ def parse_number(text: str) -> float:
     return number
 
 
-def _parse_country(fields: Mapping[str, str], column: str, problems: list[RowError]) -> str | None:
-    text = _cell(fields, column)
-    if not text:
-        return None
-    try:
-        return _country(text)
-    except ValueError as exc:
-        problems.append(RowError(str(exc), column))
-        return None
+class _Row:
+    """The cells of one row being read, and the problems found so far."""
+
+    __slots__ = ("cells", "problems")
+
+    def __init__(self, fields: Mapping[str, str]) -> None:
+        self.cells = {key: value.strip() for key, value in fields.items() if value}
+        self.problems: list[RowError] = []
+
+    def problem(self, message: str, column: str | None) -> None:
+        self.problems.append(RowError(message, column))
+
+    def date(self, column: str, *, required: bool) -> dt.date | None:
+        text = self.cells.get(column, "")
+        if not text:
+            if required:
+                self.problem("required value is missing", column)
+            return None
+        try:
+            return _date(text)
+        except ValueError:
+            self.problem(f"{text!r} is not a valid date (YYYY-MM-DD)", column)
+            return None
+
+    def country(self, column: str, text: str) -> str | None:
+        try:
+            return _country(text)
+        except ValueError as exc:
+            self.problem(str(exc), column)
+            return None
+
+    def number(self, column: str) -> float | None:
+        text = self.cells.get(column, "")
+        if not text:
+            return None
+        try:
+            if column.endswith("percent"):
+                text = text.removesuffix("%").rstrip()
+            return parse_number(text)
+        except ValueError as exc:
+            self.problem(str(exc), column)
+            return None
 
 
 def sale_from_fields(fields: Mapping[str, str]) -> Sale:
@@ -224,96 +253,82 @@ def sale_from_fields(fields: Mapping[str, str]) -> Sale:
 
     Every problem of the row is collected; a RowError says them all, each naming its column.
     """
-    problems: list[RowError] = []
-    sale_id = _cell(fields, "id")
+    row = _Row(fields)
+    cells = row.cells
+    sale_id = cells.get("id", "")
     if not sale_id:
-        problems.append(RowError("required value is missing", "id"))
-    date = _parse_date(fields, "date", problems)
-    if date is None and not _cell(fields, "date"):
-        problems.append(RowError("required value is missing", "date"))
-    parties: list[dict[str, str]] = []
+        row.problem("required value is missing", "id")
+    date = row.date("date", required=True)
+    parties: list[Party] = []
     for name_column, country_column, role in PARTY_COLUMNS:
-        name = _cell(fields, name_column)
-        country_text = _cell(fields, country_column)
+        name = cells.get(name_column, "")
+        country_text = cells.get(country_column, "")
         if not name and not country_text:
             continue
         if not name:
             # A destination without its party would be silently dropped: refuse it.
-            problems.append(RowError(f"required when {country_column} is given", name_column))
-            continue
-        if not country_text:
-            problems.append(RowError(f"required when {name_column} is given", country_column))
-            continue
-        country = _parse_country(fields, country_column, problems)
-        if country is not None:
-            parties.append({"role": role.value, "name": name, "country": country})
-    if not parties and not any(p.column in _PARTY_CELLS for p in problems):
-        problems.append(
-            RowError("at least one party with its country is required", PARTY_COLUMNS[0][0])
-        )
+            row.problem(f"required when {country_column} is given", name_column)
+        elif not country_text:
+            row.problem(f"required when {name_column} is given", country_column)
+        else:
+            country = row.country(country_column, country_text)
+            if country is not None:
+                parties.append(_party(role, name, country))
+    if not parties and not any(p.column in _PARTY_CELLS for p in row.problems):
+        row.problem("at least one party with its country is required", PARTY_COLUMNS[0][0])
     item: dict[str, object] = {}
-    description = _cell(fields, "description")
+    description = cells.get("description")
     if description:
         item["description"] = description
-    classification = _cell(fields, "classification")
+    classification = cells.get("classification")
     if classification:
         try:
             item["classification"] = _eccn(classification)
         except ValueError as exc:
-            problems.append(RowError(str(exc), "classification"))
-    if not _cell(fields, "origin"):
-        problems.append(RowError("required value is missing", "origin"))
+            row.problem(str(exc), "classification")
+    origin = cells.get("origin")
+    if origin:
+        item["origin"] = row.country("origin", origin)
     else:
-        item["origin"] = _parse_country(fields, "origin", problems)
-    value_text = _cell(fields, "value")
-    if not value_text:
-        problems.append(RowError("required value is missing", "value"))
-    else:
-        try:
-            value = parse_number(value_text)
-        except ValueError as exc:
-            problems.append(RowError(str(exc), "value"))
-        else:
-            if value <= 0:
-                problems.append(RowError(f"{value_text!r} must be greater than 0", "value"))
-            item["value"] = value
-    percent_text = _cell(fields, "us_content_percent")
-    if percent_text:
-        try:
-            percent = parse_number(percent_text.removesuffix("%").strip())
-        except ValueError as exc:
-            problems.append(RowError(str(exc), "us_content_percent"))
-        else:
-            if not 0 <= percent <= 100:
-                problems.append(
-                    RowError(f"{percent_text!r} is out of range (0-100)", "us_content_percent")
-                )
-            item["us_content_percent"] = percent
-    purpose = _cell(fields, "purpose")
+        row.problem("required value is missing", "origin")
+    value = row.number("value")
+    if value is not None:
+        if value <= 0:
+            row.problem(f"{cells['value']!r} must be greater than 0", "value")
+        item["value"] = value
+    elif "value" not in cells:
+        row.problem("required value is missing", "value")
+    percent = row.number("us_content_percent")
+    if percent is not None:
+        if not 0 <= percent <= 100:
+            text = cells["us_content_percent"]
+            row.problem(f"{text!r} is out of range (0-100)", "us_content_percent")
+        item["us_content_percent"] = percent
+    purpose = cells.get("purpose")
     if purpose:
         try:
-            item["purpose"] = Purpose("-".join(purpose.lower().replace("_", " ").split()))
+            item["purpose"] = _purpose(purpose)
         except ValueError:
             choices = ", ".join(p.value for p in Purpose)
-            problems.append(RowError(f"unknown purpose {purpose!r} (one of {choices})", "purpose"))
-    existing = _parse_date(fields, "existing_since", problems)
+            row.problem(f"unknown purpose {purpose!r} (one of {choices})", "purpose")
+    existing = row.date("existing_since", required=False)
     if existing is not None:
         item["existing_since"] = existing
-    direct = _cell(fields, "direct_product").lower()
+    direct = cells.get("direct_product", "").lower()
     if direct:
         if direct in _TRUE:
             item["direct_product"] = True
         elif direct in _FALSE:
             item["direct_product"] = False
         else:
-            problems.append(RowError(f"{direct!r} is not yes or no", "direct_product"))
-    if problems:
-        if len(problems) == 1:
-            raise problems[0]
-        raise RowError("; ".join(str(p) for p in problems))
+            row.problem(f"{direct!r} is not yes or no", "direct_product")
+    if row.problems:
+        if len(row.problems) == 1:
+            raise row.problems[0]
+        raise RowError("; ".join(str(p) for p in row.problems))
     try:
         return Sale.model_validate(
-            {"id": sale_id, "date": date, "parties": parties, "items": [item]}
+            {"id": sale_id, "date": date, "parties": parties, "items": (Item.model_validate(item),)}
         )
     except ValidationError as exc:  # a rule of the models the checks above did not foresee
         error = exc.errors(include_url=False)[0]
