@@ -68,6 +68,8 @@ ENTRIES = [
     IndexEntry(
         "ofac-kish", ("KISH P AND I CLUB", "KISH PROTECTION AND INDEMNITY CLUB"), frozenset()
     ),
+    IndexEntry("sdn-sep", ("SAFETY EQUIPMENT PROCUREMENT COMPANY", "SEP CO."), frozenset({"IR"})),
+    IndexEntry("sdn-otkritie", ("OOO OTKRITIE FACTORING", "OTKRYTIE FAKTORING"), frozenset({"RU"})),
     IndexEntry(
         "el-cetc13",
         ("China Electronics Technology Group Corporation 13th Research Institute (CETC 13)",),
@@ -136,6 +138,9 @@ def top(index: NameIndex, name: str, country: str | None = None) -> NameMatch:
         ("Aero Engine Corp. of China", "cmic-aecc"),
         ("Kish P&I Club", "ofac-kish"),
         ("CETC 13", "el-cetc13"),
+        # a decoration word that is part of the listed name; words run together
+        ("Safety Equipment Procurement Co., Ltd.", "sdn-sep"),
+        ("OTKRYTIEFAKTORING", "sdn-otkritie"),
         # other scripts
         ("Владимир Путин", "sdn-putin"),
         ("习近平", "sdn-xi"),
@@ -259,7 +264,7 @@ def test_real_list_finds_huawei_variants(full: NameIndex) -> None:
 def test_name_bench_pairs_hold_an_accuracy_floor(full: NameIndex) -> None:
     """Labelled pairs from nomenklatura, scored pairwise with the full list's word weights.
 
-    Measured 0.762 accuracy at the default threshold (logic-v2: 0.775 on the pairs it scored);
+    Measured 0.763 accuracy at the default threshold (logic-v2: 0.775 on the pairs it scored);
     the floor sits a little below so that a regression fails and noise does not."""
     if not NAME_BENCH.exists():
         pytest.skip(f"shared data not found: {NAME_BENCH}")

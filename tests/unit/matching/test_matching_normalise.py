@@ -45,6 +45,11 @@ def same(*names: str) -> None:
         ("Reayou Company Limited", "REAYOU COMPANYLIMITED"),
         ("Public Joint Stock Company SPB Bank", "PUBLIC JOINT STOCK COPMANY SPB BANK"),
         ("Liability Limited Company Angar", "Angar LLC"),
+        (
+            "Closed Joint Stock Company Novye Finansovye Tekhnologii",
+            "CLOSED COMPANY JOINT-STOCK NOVYE FINANSOVYE TEKHNOLOGII",
+            "ZAO Novye Finansovye Tekhnologii",
+        ),
     ],
 )
 def test_legal_forms_are_not_compared(names: tuple[str, ...]) -> None:
@@ -98,6 +103,16 @@ def test_mojibake_in_list_names_is_repaired() -> None:
 
 def test_a_name_that_is_only_a_legal_form_stays_comparable() -> None:
     assert normalise_name("Limited") == "limited"
+
+
+def test_legal_edge_words_alone_are_name_words() -> None:
+    # "Open", "Stock", "Joint" are legal only next to a word that is never anything else.
+    assert normalise_name("Open Stock") == "open stock"
+
+
+def test_digits_and_letters_are_kept_apart() -> None:
+    same("Investment Decisions 7 LLC", "INVESTMENT DECISIONS7")
+    same("Cacique 1 S.A.", "CACIQUE 1S.A.")
 
 
 def test_normalise_name_is_deterministic() -> None:

@@ -9,23 +9,23 @@ from typing import Any
 
 from exportcheck.domain.matching.normalise import (
     ABJAD_MARK,
-    Analysed,
     analyse,
     consonant_skeleton,
+    is_legal_word,
     list_name_variants,
     query_variants,
     skeleton,
     transliterator_name,
 )
 from exportcheck.domain.matching.similarity import token_similarity
-from exportcheck.domain.matching.vocabulary import ABBREVIATIONS, LEGAL_WORDS, STOPWORDS
+from exportcheck.domain.matching.vocabulary import ABBREVIATIONS, STOPWORDS
 
 __all__ = ["DEFAULT_THRESHOLD", "MATCHER_VERSION", "IndexEntry", "NameIndex", "NameMatch"]
 
 # Bumped whenever normalisation or scoring changes what an index holds or answers. A pickled
 # index of another version (or built with another transliterator) rebuilds itself on loading,
 # so an on-disk cache keyed by rules version alone can never serve stale answers.
-MATCHER_VERSION = "2026.11.4"
+MATCHER_VERSION = "2026.11.5"
 
 # Chosen on benchmarks/matching.py for recall first (see docs/matching.md): at 0.80 recall on
 # customer-written variants of the 2026 list is above 0.98 with about 1 % false positives.
@@ -54,6 +54,8 @@ GENERIC_POSTINGS = 400
 # An initial ("N. Nazarbayev") is weak evidence for the given name it abbreviates.
 INITIAL_SIMILARITY = 0.6
 _CACHE_LIMIT = 200_000
+# A word matching a listed word at least this well is a typo, not two words run together.
+SPLIT_BELOW = 0.9
 # How many readings of a run-together word are tried.
 _SPLIT_OPTIONS = 2
 
@@ -277,10 +279,12 @@ class NameIndex:
         queries: list[_Query] = []
         seen: set[tuple[str, ...]] = set()
         for form in query_variants(name):
-            analysed: Analysed = analyse(form, query=True)
-            if analysed.tokens and analysed.tokens not in seen:
-                seen.add(analysed.tokens)
-                queries.append(_Query(analysed.tokens, analysed.surfaces, analysed.legal_forms))
+            # With and without words like "Procurement" or "Branch": they may be decoration or
+            # the name itself ("Safety Equipment Procurement Company").
+            for analysed in (analyse(form, query=True), analyse(form)):
+                if analysed.tokens and analysed.tokens not in seen:
+                    seen.add(analysed.tokens)
+                    queries.append(_Query(analysed.tokens, analysed.surfaces, analysed.legal_forms))
         return queries
 
     def _tokenisations(self, query: _Query) -> list[_Query]:
@@ -305,7 +309,14 @@ class NameIndex:
                 i += 1
         if changed:
             alternatives.append(_Query(tuple(merged_t), tuple(merged_s), query.legal_forms))
-        options = [self._splits(token) if token not in self._postings else [] for token in tokens]
+        # Only a word the lists do not know, not even misspelt, is read as two words.
+        options = [
+            self._splits(token)
+            if token not in self._postings
+            and max(self._token_matches(token).values(), default=0.0) < SPLIT_BELOW
+            else []
+            for token in tokens
+        ]
         for rank in range(max((len(o) for o in options), default=0)):
             split_t: list[str] = []
             split_s: list[str] = []
@@ -332,7 +343,7 @@ class NameIndex:
             strength = math.inf
             for part in (token[:cut], token[cut:]):
                 canonical = ABBREVIATIONS.get(part, part)
-                if part in STOPWORDS or part in LEGAL_WORDS:
+                if part in STOPWORDS or is_legal_word(part):
                     continue
                 if canonical not in self._postings:
                     break

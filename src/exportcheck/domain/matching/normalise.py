@@ -17,6 +17,7 @@ from exportcheck.domain.matching.vocabulary import (
     DECORATION_WORDS,
     GLUED_LEGAL_PREFIXES,
     GLUED_LEGAL_SUFFIXES,
+    LEGAL_EDGE_WORDS,
     LEGAL_FORMS,
     LEGAL_WORDS,
     LOCATION_WORDS,
@@ -31,6 +32,7 @@ __all__ = [
     "clean_text",
     "clear_caches",
     "consonant_skeleton",
+    "is_legal_word",
     "list_name_variants",
     "normalise_name",
     "query_variants",
@@ -174,10 +176,12 @@ def clean_text(text: str) -> str:
     return text.casefold()
 
 
-_DOTTED_ACRONYM = re.compile(r"\b[a-z](?:\.[a-z])+\b\.?")
+_DOTTED_ACRONYM = re.compile(r"(?<![a-z])[a-z](?:\.[a-z])+\b\.?")
 _APOSTROPHE_IN_WORD = re.compile(r"(?<=[a-z0-9])['`?\u2019\u2018\u00b4](?=[a-z0-9])")
 _NON_ALNUM = re.compile(r"[^a-z0-9\u0001]+")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+# "DECISIONS7", "1S.A." and "200GPSA" are typed both ways; digits and letters are kept apart.
+_DIGITS_AND_LETTERS = re.compile(r"\d+|[^\d]+")
 
 
 def _legal_word_keys() -> dict[str, str]:
@@ -222,6 +226,11 @@ def _respell(token: str) -> tuple[str, ...]:
     return (token,)
 
 
+def is_legal_word(token: str) -> bool:
+    """Whether a word belongs to a legal form, allowing for a slip ("otkrytie", "copmany")."""
+    return token in LEGAL_EDGE_WORDS or _respell(token)[-1] in LEGAL_WORDS
+
+
 def _raw_tokens(text: str) -> list[str]:
     text = text.replace("&", " and ").replace("+", " and ")
     text = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", "") + " ", text)
@@ -236,7 +245,11 @@ def _raw_tokens(text: str) -> list[str]:
             tokens.append(token)
             continue
         ordinal = _ORDINAL.match(token)
-        tokens.extend(_respell(ordinal.group(1) if ordinal else token))
+        if ordinal:
+            tokens.append(ordinal.group(1))
+            continue
+        for part in _DIGITS_AND_LETTERS.findall(token):
+            tokens.extend(_respell(part))
     return _join_split_legal_words(tokens)
 
 
@@ -303,18 +316,24 @@ def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     if not spans and not any(token in LEGAL_WORDS for token in tokens):
         return tokens, []
     n = len(tokens)
-    legal = [token in LEGAL_WORDS for token in tokens]
+    strong = [token in LEGAL_WORDS for token in tokens]
     for start, end in spans:
         for k in range(start, end):
-            legal[k] = True
+            strong[k] = True
+    legal = [s or token in LEGAL_EDGE_WORDS for s, token in zip(strong, tokens, strict=True)]
     # Legal forms at either end of the name (chained or in odd order) are dropped; in the
-    # middle only unambiguous ones, since "as", "sa" or "co" there is more likely a word.
+    # middle only unambiguous ones, since "as", "sa" or "co" there is more likely a word. An
+    # edge run needs one word that is only ever legal ("Open Stock" alone stays a name).
     edge_start = 0
     while edge_start < n and legal[edge_start]:
         edge_start += 1
+    if not any(strong[:edge_start]):
+        edge_start = 0
     edge_end = n
     while edge_end > edge_start and legal[edge_end - 1]:
         edge_end -= 1
+    if not any(strong[edge_end:]):
+        edge_end = n
     drop = [k < edge_start or k >= edge_end for k in range(n)]
     for start, end in spans:
         if tuple(tokens[start:end]) not in AMBIGUOUS_LEGAL_FORMS:

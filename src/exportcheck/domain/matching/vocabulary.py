@@ -8,6 +8,7 @@ __all__ = [
     "DECORATION_WORDS",
     "GLUED_LEGAL_PREFIXES",
     "GLUED_LEGAL_SUFFIXES",
+    "LEGAL_EDGE_WORDS",
     "LEGAL_FORMS",
     "LEGAL_WORDS",
     "LOCATION_WORDS",
@@ -180,9 +181,15 @@ LEGAL_WORDS: frozenset[str] = _words(
     limited ltd liability llc company co corp corporation inc incorporated jsc ojsc cjsc pjsc
     ooo oao zao pao gmbh obshchestvo aktsionernoe aktsionernoye otkrytoe zakrytoe publichnoe
     ogranichennoi ogranichennoy ogranichennoj otvetstvennostyu otvetstvennostiu otvetstvennostju
-    pvt pte pty plc llp ltda limitada bhd berhad sdn fze fzco fzc fllc sarl srl sociedad anonima
-    societe anonyme kabushiki kaisha gesellschaft beschrankter haftung mbh
+    pvt pte pty plc llp ltda limitada bhd berhad sdn fze fzco fzc fllc sarl srl
+    kabushiki kaisha gesellschaft beschrankter haftung mbh jointstock
     """
+)
+
+# Words that belong to a legal form only next to one ("Closed Joint Stock Company",
+# "Open JSC"); on their own at the end of a name they may be its words.
+LEGAL_EDGE_WORDS: frozenset[str] = LEGAL_WORDS | _words(
+    "joint stock open closed public private partnership"
 )
 
 # Legal forms that customers glue to the previous word ("Reayou CompanyLimited", "EG Ltd").
