@@ -216,14 +216,21 @@ def _respell(token: str) -> tuple[str, ...]:
                 return (word,)
     if (token,) in LEGAL_FORMS or not token.isalpha():
         return (token,)
-    for suffix in GLUED_LEGAL_SUFFIXES:
-        stem = token[: -len(suffix)]
-        if token.endswith(suffix) and len(stem) >= 2 and stem != "un":
-            return (*_respell(stem), suffix)
-    for prefix in GLUED_LEGAL_PREFIXES:
-        if token.startswith(prefix) and len(token) - len(prefix) >= 2:
-            return (prefix, *_respell(token[len(prefix) :]))
+    glued = _GLUED.match(token)
+    if glued is None:
+        return (token,)
+    prefix, middle, suffix = glued.groups()
+    if suffix and middle != "un":
+        return (*_respell(token[: -len(suffix)]), suffix)
+    if prefix:
+        return (prefix, *_respell(middle))
     return (token,)
+
+
+# One pass finds a legal form glued to either end of a word ("companylimited", "llcrn").
+_GLUED_PREFIX = "|".join(GLUED_LEGAL_PREFIXES)
+_GLUED_SUFFIX = "|".join(GLUED_LEGAL_SUFFIXES)
+_GLUED = re.compile(f"^({_GLUED_PREFIX})?(.{{2,}}?)({_GLUED_SUFFIX})?$")
 
 
 def is_legal_word(token: str) -> bool:
