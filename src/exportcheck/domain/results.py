@@ -39,12 +39,14 @@ class Finding(Model):
     score: float | None = Field(default=None, ge=0, le=1)
     explanation: str | None = None
 
-    def sort_key(self) -> tuple[int, str, int, str, str, str]:
+    def sort_key(self) -> tuple[int, str, int, str, str, float, str, str]:
         return (
             -self.verdict.severity,
             self.check,
             self.item or 0,
             self.party_role or "",
+            self.party_name or "",
+            -(self.score or 0.0),  # the best match of a party first
             self.entry_id or "",
             self.code,
         )

@@ -48,6 +48,23 @@ def _is_background(finding: Finding) -> bool:
     )
 
 
+def _group_list_matches(findings: list[Finding]) -> list[tuple[Finding, list[Finding]]]:
+    """One row per party, list and effect: the best match in full, the other entries named."""
+    groups: dict[tuple[object, ...], tuple[Finding, list[Finding]]] = {}
+    rows: list[tuple[Finding, list[Finding]]] = []
+    for finding in findings:  # sorted: the best-scoring match of a group comes first
+        if finding.entry_id is None:
+            rows.append((finding, []))
+            continue
+        key = (finding.party_role, finding.party_name, finding.check, finding.code)
+        if key in groups:
+            groups[key][1].append(finding)
+        else:
+            groups[key] = (finding, [])
+            rows.append(groups[key])
+    return rows
+
+
 def render_table(results: Sequence[ScreeningResult], stream: TextIO) -> None:
     console = Console(file=stream, soft_wrap=False, width=max(100, Console(file=stream).width))
     for result in results:
@@ -65,11 +82,20 @@ def render_table(results: Sequence[ScreeningResult], stream: TextIO) -> None:
         shown = [f for f in result.findings if not _is_background(f)]
         if len(quiet) <= 3:
             shown, quiet = list(result.findings), []
-        for finding in shown:
+        for finding, others in _group_list_matches(shown):
+            text = _finding_text(finding)
+            if others:
+                names = "; ".join(f"{o.entry_name} ({o.score or 0:.2f})" for o in others[:8])
+                more = f" and {len(others) - 8} more" if len(others) > 8 else ""
+                text.append(
+                    f"\nalso matches {len(others)} other entries with the same effect: "
+                    f"{names}{more}",
+                    style="dim",
+                )
             table.add_row(
                 Text(SHORT[finding.verdict], style=STYLES[finding.verdict]),
                 finding.check,
-                _finding_text(finding),
+                text,
                 finding.citation,
             )
         if quiet:
