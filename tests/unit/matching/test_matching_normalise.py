@@ -153,6 +153,9 @@ def test_place_after_the_legal_form_is_dropped() -> None:
     found = variants("Huawei Software Technologies Co., Ltd., Nanjing, Jiangsu")
     assert "huawei software technology" in found
     assert "huawei jiangsu nanjing software technology" in found
+    # A part of the company after the legal form is not a place.
+    found = variants("Huawei Technologies Co., Ltd., Beijing Research Institute")
+    assert "huawei technology" not in found
 
 
 def test_aka_parts_and_leading_and() -> None:

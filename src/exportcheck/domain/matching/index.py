@@ -25,7 +25,7 @@ __all__ = ["DEFAULT_THRESHOLD", "MATCHER_VERSION", "IndexEntry", "NameIndex", "N
 # Bumped whenever normalisation or scoring changes what an index holds or answers. A pickled
 # index of another version (or built with another transliterator) rebuilds itself on loading,
 # so an on-disk cache keyed by rules version alone can never serve stale answers.
-MATCHER_VERSION = "2026.11.5"
+MATCHER_VERSION = "2026.11.6"
 
 # Chosen on benchmarks/matching.py for recall first (see docs/matching.md): at 0.80 recall on
 # customer-written variants of the 2026 list is above 0.98 with about 1 % false positives.

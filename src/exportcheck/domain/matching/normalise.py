@@ -21,6 +21,7 @@ from exportcheck.domain.matching.vocabulary import (
     LEGAL_FORMS,
     LEGAL_WORDS,
     LOCATION_WORDS,
+    ORGANISATION_WORDS,
     STOPWORDS,
 )
 
@@ -532,6 +533,17 @@ def _is_place(text: str) -> bool:
     return bool(tokens) and " ".join(tokens) in LOCATION_WORDS
 
 
+def _is_place_like(segment: str) -> bool:
+    # "Nanjing", "Xi'an", "Shaanxi Province" are places; "Beijing Research Institute" after
+    # "Co., Ltd.," names a part of the company and stays part of the name.
+    tokens = _tokens_of(segment)
+    return (
+        0 < len(tokens) <= 3
+        and not _is_legal_only(segment)
+        and not any(token in ORGANISATION_WORDS for token in tokens)
+    )
+
+
 def _location_cut(text: str) -> str | None:
     """The name up to its legal form when comma-separated places follow it, else None."""
     if text.count(",") < 2:
@@ -542,7 +554,7 @@ def _location_cut(text: str) -> str | None:
             _find_legal_forms(list(_tokens_of(segments[i]))) and i == len(segments) - 1
         ):
             tail = [s for s in segments[i + 1 :] if s.strip()]
-            if tail and all(len(s.split()) <= 3 and not _is_legal_only(s) for s in tail):
+            if tail and all(_is_place_like(s) for s in tail):
                 return ",".join(segments[: i + 1])
             return None
     return None

@@ -12,6 +12,7 @@ __all__ = [
     "LEGAL_FORMS",
     "LEGAL_WORDS",
     "LOCATION_WORDS",
+    "ORGANISATION_WORDS",
     "STOPWORDS",
 ]
 
@@ -381,4 +382,12 @@ LOCATION_WORDS: frozenset[str] = frozenset(
     iraq
     yemen
     """.strip().splitlines()
+)
+
+# Words that name a part of an organisation rather than a place.
+ORGANISATION_WORDS: frozenset[str] = _words(
+    """
+    institute research center centre branch laboratory laboratories lab office factory plant
+    department division university school academy bureau company group works station base
+    """
 )
