@@ -211,6 +211,13 @@ class Screener:
             self._match_cache[key] = found
         return found
 
+    @property
+    def name_matches(self) -> dict[tuple[str, str], tuple[NameMatch, ...]]:
+        """The cache behind match_name, in insertion order: batch workers share what they learn
+        through it (a match depends only on the name, the country, the index and the threshold).
+        """
+        return self._match_cache
+
     def screen(self, sale: Sale, as_of: dt.date | None = None) -> ScreeningResult:
         on = as_of or sale.date
         view = self.view(on)
