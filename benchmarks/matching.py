@@ -241,10 +241,11 @@ def word_order(rng: random.Random, name: str) -> str:
         start = name.lower().find(low_base)
         form = (name[:start] + name[start + len(base) :]).strip(" ,")
         return f"{base} {form}" if start > 0 else f"{form} {base}"
+    # A place or first word moved to the end ("Beijing Huawei Digital" -> "Huawei Digital
+    # Beijing"), the way customers reorder company names.
     words = name.split()
     if len(words) >= 2:
-        i = rng.randrange(len(words) - 1)
-        words[i], words[i + 1] = words[i + 1], words[i]
+        words = [*words[1:], words[0]]
     return " ".join(words)
 
 

@@ -264,7 +264,7 @@ def test_real_list_finds_huawei_variants(full: NameIndex) -> None:
 def test_name_bench_pairs_hold_an_accuracy_floor(full: NameIndex) -> None:
     """Labelled pairs from nomenklatura, scored pairwise with the full list's word weights.
 
-    Measured 0.763 accuracy at the default threshold (logic-v2: 0.775 on the pairs it scored);
+    Measured 0.772 accuracy at the default threshold (logic-v2: 0.775 on the pairs it scored);
     the floor sits a little below so that a regression fails and noise does not."""
     if not NAME_BENCH.exists():
         pytest.skip(f"shared data not found: {NAME_BENCH}")
@@ -275,4 +275,4 @@ def test_name_bench_pairs_hold_an_accuracy_floor(full: NameIndex) -> None:
         == (row["is_match"] == "true")
         for row in rows
     )
-    assert correct / len(rows) >= 0.74
+    assert correct / len(rows) >= 0.75

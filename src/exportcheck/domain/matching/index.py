@@ -25,7 +25,7 @@ __all__ = ["DEFAULT_THRESHOLD", "MATCHER_VERSION", "IndexEntry", "NameIndex", "N
 # Bumped whenever normalisation or scoring changes what an index holds or answers. A pickled
 # index of another version (or built with another transliterator) rebuilds itself on loading,
 # so an on-disk cache keyed by rules version alone can never serve stale answers.
-MATCHER_VERSION = "2026.11.6"
+MATCHER_VERSION = "2026.11.7"
 
 # Chosen on benchmarks/matching.py for recall first (see docs/matching.md): at 0.80 recall on
 # customer-written variants of the 2026 list is above 0.98 with about 1 % false positives.
@@ -157,7 +157,7 @@ class NameIndex:
         fuzzy: dict[str, list[str]] = {}
         consonants: dict[str, list[str]] = {}
         for spelling in spellings:
-            if spelling.isalpha() and len(spelling) >= 3:
+            if spelling.isalpha() and len(spelling) >= 2:
                 for key in set(_fuzzy_keys(spelling)):
                     fuzzy.setdefault(key, []).append(spelling)
                 consonants.setdefault(consonant_skeleton(spelling), []).append(spelling)
@@ -365,7 +365,7 @@ class NameIndex:
             found[token] = 1.0
         if token.startswith(ABJAD_MARK):
             candidates: Iterable[str] = self._consonants.get(consonant_skeleton(token), ())
-        elif token.isalpha() and len(token) >= 3:
+        elif token.isalpha() and len(token) >= 2:
             pool: set[str] = set()
             for key in _fuzzy_keys(token):
                 pool.update(self._fuzzy.get(key, ()))

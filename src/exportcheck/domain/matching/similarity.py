@@ -35,14 +35,13 @@ def token_similarity(query: str, candidate: str) -> float:
         if consonant_skeleton(query) == consonant_skeleton(candidate):
             return ABJAD_SIMILARITY
         return 0.0
-    if len(query) < 3 or len(candidate) < 3:
-        return 0.0
     if not (query.isalpha() and candidate.isalpha()):
         # Numbers and codes ("140", "yv3071") identify; a near miss is a different party.
         return 0.0
     sq, sc = skeleton(query), skeleton(candidate)
-    if min(len(query), len(candidate)) == 3:
-        return SKELETON_FACTOR if sq == sc else 0.0
-    literal = _edit_similarity(query, candidate)
-    spelt = SKELETON_FACTOR * (1.0 if sq == sc else _edit_similarity(sq, sc))
-    return max(literal, spelt)
+    if sq == sc:
+        return SKELETON_FACTOR
+    if min(len(query), len(candidate)) <= 3:
+        # In a short word one edit usually makes another word ("Jong-un" is not "Jong-on").
+        return 0.0
+    return max(_edit_similarity(query, candidate), SKELETON_FACTOR * _edit_similarity(sq, sc))

@@ -117,6 +117,16 @@ LEGAL_FORMS: frozenset[tuple[str, ...]] = _phrases(
     gmbh
     mbh
     gesellschaft mit beschrankter haftung
+    aktiengesellschaft
+    kommanditgesellschaft
+    anonim sirketi
+    limited sirketi
+    ltd sti
+    sti
+    naamloze vennootschap
+    besloten vennootschap
+    societa per azioni
+    societa a responsabilita limitata
     gmbh co kg
     ag
     kg
@@ -183,14 +193,15 @@ LEGAL_WORDS: frozenset[str] = _words(
     ooo oao zao pao gmbh obshchestvo aktsionernoe aktsionernoye otkrytoe zakrytoe publichnoe
     ogranichennoi ogranichennoy ogranichennoj otvetstvennostyu otvetstvennostiu otvetstvennostju
     pvt pte pty plc llp ltda limitada bhd berhad sdn fze fzco fzc fllc sarl srl
-    kabushiki kaisha gesellschaft beschrankter haftung mbh jointstock
+    kabushiki kaisha gesellschaft beschrankter haftung mbh jointstock aktiengesellschaft
+    kommanditgesellschaft sirketi vennootschap
     """
 )
 
 # Words that belong to a legal form only next to one ("Closed Joint Stock Company",
 # "Open JSC"); on their own at the end of a name they may be its words.
 LEGAL_EDGE_WORDS: frozenset[str] = LEGAL_WORDS | _words(
-    "joint stock open closed public private partnership"
+    "joint stock open closed public private partnership anonim"
 )
 
 # Legal forms that customers glue to the previous word ("Reayou CompanyLimited", "EG Ltd").
