@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from exportcheck.domain.matching.normalise import (
     ABJAD_MARK,
@@ -25,7 +25,7 @@ __all__ = ["DEFAULT_THRESHOLD", "MATCHER_VERSION", "IndexEntry", "NameIndex", "N
 # Bumped whenever normalisation or scoring changes what an index holds or answers. A pickled
 # index of another version (or built with another transliterator) rebuilds itself on loading,
 # so an on-disk cache keyed by rules version alone can never serve stale answers.
-MATCHER_VERSION = "2026.11.7"
+MATCHER_VERSION = "2026.11.8"
 
 # Chosen on benchmarks/matching.py for recall first (see docs/matching.md): at 0.80 recall on
 # customer-written variants of the 2026 list is above 0.98 with about 1 % false positives.
@@ -80,8 +80,9 @@ class NameMatch:
     country_match: bool | None  # True/False when both sides have a country, else None
 
 
-@dataclass(frozen=True, slots=True)
-class _Variant:
+class _Variant(NamedTuple):
+    """One comparable form of one listed name (a tuple: cheap to build, pickle and load)."""
+
     entry: int
     name: int
     how: str
@@ -162,7 +163,11 @@ class NameIndex:
                     fuzzy.setdefault(key, []).append(spelling)
                 consonants.setdefault(consonant_skeleton(spelling), []).append(spelling)
         self._spellings = spellings
-        self._fuzzy = fuzzy
+        # Most keys lead to one spelling; a bare string instead of a one-item list keeps the
+        # table (400,000 keys for the full list) small and quick to unpickle.
+        self._fuzzy: dict[str, str | tuple[str, ...]] = {
+            key: words[0] if len(words) == 1 else tuple(words) for key, words in fuzzy.items()
+        }
         self._consonants = consonants
         self._match_cache: dict[str, dict[str, float]] = {}
 
@@ -198,15 +203,26 @@ class NameIndex:
         return len(self._entries)
 
     def __getstate__(self) -> dict[str, Any]:
-        # The per-process cache of token lookups is not part of the index.
+        # Entries and name forms travel as plain tuples: unpickling tens of thousands of
+        # dataclass instances costs more than building them again. The per-process cache of
+        # token look-ups is not part of the index.
         state = dict(self.__dict__)
+        state["_entries"] = [(e.key, e.names, tuple(sorted(e.countries))) for e in self._entries]
+        state["_variants"] = [tuple(v) for v in self._variants]
         state["_match_cache"] = {}
         state["_format"] = _format()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        entries = tuple(
+            IndexEntry(key, names, frozenset(countries))
+            for key, names, countries in state["_entries"]
+        )
         if state.get("_format") != _format():
-            state = NameIndex.build(state["_entries"]).__getstate__()
+            self.__dict__.update(NameIndex.build(entries).__dict__)
+            return
+        state["_entries"] = entries
+        state["_variants"] = list(map(_Variant._make, state["_variants"]))
         self.__dict__.update(state)
 
     @property
@@ -368,7 +384,11 @@ class NameIndex:
         elif token.isalpha() and len(token) >= 2:
             pool: set[str] = set()
             for key in _fuzzy_keys(token):
-                pool.update(self._fuzzy.get(key, ()))
+                found_words = self._fuzzy.get(key)
+                if isinstance(found_words, str):
+                    pool.add(found_words)
+                elif found_words is not None:
+                    pool.update(found_words)
             candidates = pool
         else:
             candidates = ()
