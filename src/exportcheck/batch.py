@@ -16,16 +16,19 @@ import datetime as dt
 import gc
 import math
 import multiprocessing
+import multiprocessing.queues
 import os
+import queue
 import time
+import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
-from multiprocessing.pool import AsyncResult, Pool
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from exportcheck.domain.engine import Screener
+from exportcheck.domain.matching import NameMatch
 from exportcheck.domain.rules import RuleSet, Verdict
 from exportcheck.loading.batch import Columns, RowError, canonical_column, sale_from_fields
 
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
 ERROR = "error"
 CHUNK_ROWS = 1000
 MAX_WORKERS = 8
+# The engine empties its name cache past 200,000 entries; seeded caches follow the same bound.
+_MATCH_CACHE_LIMIT = 200_000
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -52,6 +57,20 @@ class RowResult(NamedTuple):
     @property
     def is_error(self) -> bool:
         return self.verdict == ERROR
+
+    def as_columns(self) -> dict[str, str]:
+        """The cells batch CSV output adds, in order: codes and ids joined by ``;``."""
+        return {
+            "verdict": self.verdict,
+            "reasons": ";".join(self.reasons),
+            "matched_entries": ";".join(self.matched_entries),
+            "top_score": "" if self.top_score is None else f"{self.top_score:.4f}",
+            "error": self.error or "",
+        }
+
+
+# The names of RowResult.as_columns(), in order.
+RESULT_COLUMNS = ("verdict", "reasons", "matched_entries", "top_score", "error")
 
 
 def screen_fields(
@@ -108,10 +127,41 @@ def _screen_fields_chunk(task: FieldsTask) -> list[RowResult]:
     return [screen_fields(screener, row, as_of) for row in rows]
 
 
-def _init_worker(screener: Screener | None) -> None:
+Learned = list[tuple[tuple[str, str], tuple[NameMatch, ...]]]
+_POLL_SECONDS = 1.0
+
+
+def _run_task(func: Callable[[_T], _R], task: _T, known: Learned) -> tuple[_R, Learned]:
+    """Run one task with the name matches other workers found seeded into this worker's cache;
+    return its result and the matches this worker found meanwhile."""
+    cache = _screener().name_matches
+    if len(cache) > _MATCH_CACHE_LIMIT:
+        cache.clear()
+    cache.update(known)
+    before = len(cache)
+    result = func(task)
+    after = len(cache)
+    # The cache keeps insertion order: what this task added is at its end (unless it was cleared).
+    learned = list(islice(reversed(cache.items()), after - before) if after >= before else [])
+    return result, learned
+
+
+def _worker_loop(
+    func: Callable[[_T], _R],
+    screener: Screener | None,
+    tasks: multiprocessing.queues.Queue[tuple[_T, Learned] | None],
+    results: multiprocessing.queues.Queue[tuple[bool, object]],
+) -> None:
     global _WORKER_SCREENER
-    if screener is not None:  # spawned workers get it pickled; forked ones inherit it
+    if screener is not None:  # spawned workers receive it pickled; forked ones inherit it
         _WORKER_SCREENER = screener
+    while (item := tasks.get()) is not None:
+        task, known = item
+        try:
+            results.put((True, _run_task(func, task, known)))
+        except BaseException as exc:  # reported by the parent, which stops the batch
+            results.put((False, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+            return
 
 
 def default_workers() -> int:
@@ -121,6 +171,73 @@ def default_workers() -> int:
     except AttributeError:  # pragma: no cover - not on Linux
         cpus = os.cpu_count() or 1
     return max(1, min(cpus, MAX_WORKERS))
+
+
+class _Workers:
+    """Worker processes, each with its own task queue, fed round-robin.
+
+    Chunk ``n`` goes to worker ``n % count`` and results are taken back in the same order, so
+    the output keeps the input order. Name matches a worker finds travel back with its results
+    and on to the other workers with their next tasks: each distinct (name, country) is searched
+    about once in the whole batch rather than once per worker.
+    """
+
+    def __init__(self, func: Callable[[_T], _R], screener: Screener, count: int) -> None:
+        forking = "fork" in multiprocessing.get_all_start_methods()
+        context = (
+            multiprocessing.get_context("fork") if forking else multiprocessing.get_context("spawn")
+        )
+        self.count = count
+        self.tasks = [context.Queue() for _ in range(count)]
+        self.results = [context.Queue() for _ in range(count)]
+        self.to_send: list[Learned] = [[] for _ in range(count)]
+        self.processes = [
+            context.Process(
+                target=_worker_loop,
+                args=(func, None if forking else screener, self.tasks[n], self.results[n]),
+                daemon=True,
+            )
+            for n in range(count)
+        ]
+        for process in self.processes:
+            process.start()
+
+    def send(self, number: int, task: object) -> None:
+        known, self.to_send[number] = self.to_send[number], []
+        self.tasks[number].put((task, known))
+
+    def receive(self, number: int) -> Any:
+        while True:
+            try:
+                ok, payload = self.results[number].get(timeout=_POLL_SECONDS)
+                break
+            except queue.Empty:
+                process = self.processes[number]
+                if not process.is_alive():
+                    raise RuntimeError(
+                        f"batch worker {number + 1} stopped (exit code {process.exitcode})"
+                    ) from None
+        if not ok:
+            raise RuntimeError(f"batch worker {number + 1} failed: {payload}")
+        result, learned = payload
+        for other in range(self.count):
+            if other != number:
+                self.to_send[other].extend(learned)
+        return result
+
+    def close(self, *, finished: bool) -> None:
+        for number, process in enumerate(self.processes):
+            if finished and process.is_alive():
+                self.tasks[number].put(None)
+        for process in self.processes:
+            if finished:
+                process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        for q in (*self.tasks, *self.results):
+            q.close()
+            q.cancel_join_thread()
 
 
 def _ordered_map(
@@ -142,30 +259,26 @@ def _ordered_map(
             for task in iterator:
                 yield func(task)
             return
-        forking = "fork" in multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if forking else "spawn")
         # Objects that exist before the fork are left alone by the collector, so the workers'
         # copies of the rules and the index stay shared with this process instead of being
         # copied page by page.
         gc.freeze()
-        pool: Pool = context.Pool(
-            workers, initializer=_init_worker, initargs=(None if forking else screener,)
-        )
+        pool = _Workers(func, screener, workers)
+        finished = False
         try:
-            pending: deque[AsyncResult[_R]] = deque()
+            pending: deque[int] = deque()
             in_flight = workers * 3
-            for task in first:
-                pending.append(pool.apply_async(func, (task,)))
-            for task in iterator:
-                pending.append(pool.apply_async(func, (task,)))
+            for number, task in enumerate(chain(first, iterator)):
+                worker = number % workers
+                pool.send(worker, task)
+                pending.append(worker)
                 if len(pending) >= in_flight:
-                    yield pending.popleft().get()
+                    yield pool.receive(pending.popleft())
             while pending:
-                yield pending.popleft().get()
-            pool.close()
+                yield pool.receive(pending.popleft())
+            finished = True
         finally:
-            pool.terminate()
-            pool.join()
+            pool.close(finished=finished)
             gc.unfreeze()
     finally:
         _WORKER_SCREENER = previous

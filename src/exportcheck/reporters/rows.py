@@ -44,9 +44,16 @@ class RowOutcome(Protocol):
     def error(self) -> str | None: ...
 
 
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
+
+
 def neutralise(cell: str) -> str:
     """A cell that a spreadsheet would run as a formula, made inert with a leading quote."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    return "'" + cell if cell[:1] in _FORMULA_FIRST else cell
+
+
+def _neutralised(cells: Sequence[str]) -> list[str]:
+    return [("'" + c if c[:1] in _FORMULA_FIRST else c) for c in cells]
 
 
 def format_score(score: float | None) -> str:
@@ -111,7 +118,7 @@ class RowWriter:
         width = len(self.header)
         if self.format is RowsFormat.CSV:
             self._csv.writerows(
-                [neutralise(c) for c in (*_fit(values, width), *added_cells(result))]
+                _neutralised(_fit(values, width) + added_cells(result))
                 for values, result in zip(rows, results, strict=True)
             )
         elif self.format is RowsFormat.JSONL:
