@@ -246,7 +246,7 @@ def search(
             raise InputError(str(exc), field="--country") from None
     screener = _screener(rules, no_bundled_rules, None, match_threshold)
     threshold = screener.match_threshold if match_threshold is None else match_threshold
-    matches = screener.index.search(name, code, threshold=threshold, limit=limit)
+    matches = screener.index.search(name, code, threshold=threshold, limit=limit, exhaustive=True)
     render_search(name, code, matches, screener.ruleset, output_format.value, sys.stdout)
     raise typer.Exit(0)
 

@@ -40,6 +40,8 @@ from exportcheck.domain.sale import Item, Party, Sale
 
 US = "US"
 LF, LR, PR = Verdict.LICENCE_FREE, Verdict.LICENCE_REQUIRED, Verdict.PROHIBITED
+# Every entry a party matches is reported (matched_entries), however many affiliates share a name.
+MAX_MATCHES = 1000
 
 
 def build_index(ruleset: RuleSet) -> NameIndex:
@@ -204,7 +206,7 @@ class Screener:
         found = self._match_cache.get(key)
         if found is None:
             found = tuple(
-                self.index.search(name, country, threshold=self.match_threshold, limit=20)
+                self.index.search(name, country, threshold=self.match_threshold, limit=MAX_MATCHES)
             )
             if len(self._match_cache) > 200_000:
                 self._match_cache.clear()
