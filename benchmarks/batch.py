@@ -498,11 +498,21 @@ def main() -> None:
     ]
     if args.workers:
         command += ["--workers", str(args.workers)]
+    import resource
+
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     elapsed, peak, code = run_measured(command)
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     print(
         f"\nexportcheck batch ({args.workers or 'default'} workers, exit {code}): "
         f"{args.rows:,} rows in {elapsed:.1f} s end to end = {args.rows / elapsed:,.0f} rows/s, "
         f"peak memory {peak / 2**20:,.0f} MiB (RSS of the process tree)"
+    )
+    print(
+        f"  CPU time of the command and its workers: {cpu:.1f} s "
+        f"({cpu / args.rows * 1e6:.0f} us per row; {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f} at the end)"
     )
     with out.open(encoding="utf-8", newline="") as handle:
         verdicts: dict[str, int] = {}
