@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -224,7 +225,7 @@ class ChartRow(Rule):
 
 
 class DestinationAlias(Rule):
-    """A destination treated as another for all EAR purposes (Hong Kong as China since 2020-12-23)."""
+    """A destination treated as another for all EAR purposes (Hong Kong as China, 2020-12-23)."""
 
     country: Country
     treated_as: Country
@@ -430,17 +431,64 @@ AnyRule = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class RuleFileInfo:
+    """What `rules info` says about one loaded file."""
+
+    name: str
+    kind: str
+    rules: int
+    title: str | None
+    source: Source | None
+
+
+class LazyEntries(Mapping[str, ListEntry]):
+    """List entries kept as validated JSON and rebuilt as models only when looked up.
+
+    A cached rule set holds tens of thousands of entries of which a screening reads a handful;
+    unpickling them all as models would cost more than the screening itself.
+    """
+
+    def __init__(self, raw: dict[str, str]) -> None:
+        self._raw = raw
+        self._built: dict[str, ListEntry] = {}
+
+    def __getitem__(self, key: str) -> ListEntry:
+        entry = self._built.get(key)
+        if entry is None:
+            entry = self._built[key] = ListEntry.model_validate_json(self._raw[key])
+        return entry
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __reduce__(self) -> tuple[type[LazyEntries], tuple[dict[str, str]]]:
+        return (LazyEntries, (self._raw,))
+
+
 class RuleSet:
-    """The merged rules of several files; a later rule with the same id replaces an earlier one."""
+    """The merged rules of several files; a later rule with the same id replaces an earlier one.
+
+    ``rules`` holds every rule but the list entries, which are in ``entries`` (by id) with
+    their list in ``entry_list``.
+    """
 
     def __init__(self, files: Iterable[tuple[str, RuleFile]], version: str) -> None:
         self.version = version
-        self.files: tuple[tuple[str, RuleFile], ...] = tuple(files)
         by_id: dict[str, tuple[AnyRule, str | None]] = {}
         self.lists: dict[str, ScreeningListInfo] = {}
         self.sources: list[tuple[str, Source, str]] = []
-        for name, rule_file in self.files:
+        info: list[RuleFileInfo] = []
+        for name, rule_file in files:
             list_id = None
+            info.append(
+                RuleFileInfo(
+                    name, rule_file.kind, len(rule_file.rules), rule_file.title, rule_file.source
+                )
+            )
             if isinstance(rule_file, ScreeningListFile):
                 list_id = rule_file.list.id
                 self.lists[list_id] = rule_file.list
@@ -449,18 +497,34 @@ class RuleSet:
             for rule in rule_file.rules:
                 by_id.pop(rule.id, None)  # a replacement takes the later file's position
                 by_id[rule.id] = (rule, list_id)
-        self.rules: tuple[AnyRule, ...] = tuple(rule for rule, _ in by_id.values())
+        self.file_info: tuple[RuleFileInfo, ...] = tuple(info)
+        self.rules: tuple[AnyRule, ...] = tuple(
+            rule for rule, _ in by_id.values() if not isinstance(rule, ListEntry)
+        )
         self.entry_list: dict[str, str] = {
             rule.id: list_id
             for rule, list_id in by_id.values()
             if isinstance(rule, ListEntry) and list_id is not None
         }
-        self.entries: dict[str, ListEntry] = {
-            r.id: r for r in self.rules if isinstance(r, ListEntry)
+        self.entries: Mapping[str, ListEntry] = {
+            rule.id: rule
+            for rule, list_id in by_id.values()
+            if isinstance(rule, ListEntry) and list_id is not None
         }
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if not isinstance(self.entries, LazyEntries):
+            state["entries"] = LazyEntries(
+                {
+                    key: entry.model_dump_json(by_alias=True, exclude_defaults=True)
+                    for key, entry in self.entries.items()
+                }
+            )
+        return state
 
     def of_type(self, kind: type[_T]) -> list[_T]:
         return [rule for rule in self.rules if isinstance(rule, kind)]
 
     def __len__(self) -> int:
-        return len(self.rules)
+        return len(self.rules) + len(self.entries)

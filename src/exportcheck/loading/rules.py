@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import marshal
 import os
 import pickle
 from collections.abc import Callable, Iterable, Sequence
@@ -146,32 +147,44 @@ def _code_fingerprint() -> str:
 
 def _cache_path(version: str, what: str) -> Path:
     rules = version.removeprefix("sha256:")[:32]
-    return cache_dir() / f"{what}-{__version__}-{_code_fingerprint()}-{rules}.pickle"
+    return cache_dir() / f"{what}-{__version__}-{_code_fingerprint()}-{rules}.cache"
 
 
-def cache_load(version: str, what: str) -> Any | None:
-    """A cached object for this rules version, or None (a damaged cache is ignored)."""
+def cache_load(version: str, what: str, *, raw: bool = False) -> Any | None:
+    """A cached object for this rules version, or None (a damaged cache is ignored).
+
+    ``raw`` objects are plain data (dicts, tuples, strings, numbers) stored with marshal, which
+    reads them about twice as fast as pickle; others are pickled.
+    """
     if os.environ.get("EXPORTCHECK_NO_CACHE"):
         return None
     path = _cache_path(version, what)
     try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        data = path.read_bytes()
+        return marshal.loads(data) if raw else pickle.loads(data)  # our own cache folder
+    except (
+        OSError,
+        ValueError,
+        EOFError,
+        TypeError,
+        pickle.UnpicklingError,
+        AttributeError,
+        ImportError,
+    ):
         return None
 
 
-def cache_store(version: str, what: str, value: object) -> None:
+def cache_store(version: str, what: str, value: object, *, raw: bool = False) -> None:
     if os.environ.get("EXPORTCHECK_NO_CACHE"):
         return
     path = _cache_path(version, what)
     try:
+        data = marshal.dumps(value) if raw else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.write_bytes(data)
         temporary.replace(path)
-    except OSError:
+    except (OSError, ValueError):
         pass  # a cache we cannot write only costs time
 
 

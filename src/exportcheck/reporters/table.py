@@ -100,14 +100,14 @@ def render_table(results: Sequence[ScreeningResult], stream: TextIO) -> None:
             )
         if quiet:
             names = ", ".join(sorted({f.entry_name or "" for f in quiet})[:6])
-            more = len({f.entry_id for f in quiet})
+            count = len({f.entry_id for f in quiet})
             table.add_row(
                 Text("free", style=STYLES[Verdict.LICENCE_FREE]),
                 "list matches",
                 Text(
-                    f"{more} more list entries matched without effect on this sale (not in force "
+                    f"{count} more list entries matched without effect on this sale (not in force "
                     f"on {result.as_of}, or no item subject to them): {names}"
-                    + (", ..." if more > 6 else "")
+                    + (", ..." if count > 6 else "")
                     + "; --format json lists them all",
                     style="dim",
                 ),
