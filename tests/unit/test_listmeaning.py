@@ -173,9 +173,16 @@ def test_table_is_complete_and_conservative() -> None:
     assert LIST_MEANINGS["denied-persons"].policy is P.DENIAL_ORDER
     assert "736.2(b)(4)" in LIST_MEANINGS["denied-persons"].citation
     assert "127.7" in LIST_MEANINGS["itar-debarred"].citation
-    for treasury in ("sdn", "fse", "ssi", "plc", "cmic", "capta", "ns-mbs"):
+    for treasury in ("sdn", "fse", "plc"):  # all dealings with the party are prohibited
         assert LIST_MEANINGS[treasury].policy is P.SANCTIONS
         assert "31 CFR" in LIST_MEANINGS[treasury].citation
+    # These restrict some transactions only (securities, debt, accounts): a hit stops the sale
+    # for review (licence-required) but does not make a sale of goods prohibited.
+    for treasury in ("ssi", "cmic", "capta", "ns-mbs"):
+        info = LIST_MEANINGS[treasury]
+        assert info.effect is ListEffect.LICENCE_REQUIRED and info.policy is P.UNKNOWN
+        assert info.subject_items_only is False
+        assert "31 CFR" in info.citation
 
 
 def test_unknown_source() -> None:

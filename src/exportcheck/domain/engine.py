@@ -848,7 +848,11 @@ class Screener:
                 ),
                 **common,
             )
-        requirement = _SCOPE_TEXT[entry.requirement_scope]
+        requirement = (
+            _SCOPE_TEXT[entry.requirement_scope]
+            if info.subject_items_only
+            else f"(outside the EAR: {info.description or info.name})"
+        )
         sensitivity = self._worst_sensitivity(
             [sale.items[n - 1] for n in relevant] or list(sale.items), view
         )

@@ -63,6 +63,9 @@ def _info(
 
 
 _P = ListEffect.PROHIBITED
+# Lists that restrict some transactions with a party (securities, debt, accounts), not the sale
+# of goods: the gate stops for a person to review, without calling the sale prohibited.
+_R = ListEffect.LICENCE_REQUIRED
 _TREASURY_NOTE = (
     " OFAC sanctions are outside the EAR and reach every transaction, whatever the items; "
     "exportcheck stops the sale so that a person checks the sanctions programme."
@@ -191,15 +194,16 @@ LIST_MEANINGS: Mapping[str, ScreeningListInfo] = MappingProxyType(
                 "ssi",
                 "Sectoral Sanctions Identifications List (SSI) - Treasury Department",
                 "31 CFR Part 589; E.O. 13662 Directives 1-4",
-                _P,
-                ReviewPolicy.SANCTIONS,
+                _R,
+                ReviewPolicy.UNKNOWN,
                 subject_items_only=False,
                 bars_licence_exceptions=True,
                 description=(
                     "The Directives prohibit specific transactions (new debt or equity, and "
                     "goods or services for certain oil projects), not all dealings. "
-                    "Conservatively treated as prohibited: the gate stops and a person "
-                    "decides whether the sale falls under a Directive." + _TREASURY_NOTE
+                    "Reported as licence-required (review before shipping), not prohibited: "
+                    "the gate stops and a person decides whether the sale falls under a "
+                    "Directive." + _TREASURY_NOTE
                 ),
             ),
             _info(
@@ -221,14 +225,15 @@ LIST_MEANINGS: Mapping[str, ScreeningListInfo] = MappingProxyType(
                 "Non-SDN Chinese Military-Industrial Complex Companies List (CMIC) - "
                 "Treasury Department",
                 "31 CFR Part 586; E.O. 13959 as amended by E.O. 14032",
-                _P,
-                ReviewPolicy.SANCTIONS,
+                _R,
+                ReviewPolicy.UNKNOWN,
                 subject_items_only=False,
                 bars_licence_exceptions=True,
                 description=(
                     "Only purchases of publicly traded securities of the company are "
-                    "prohibited, not sales of goods. Conservatively treated as prohibited: the "
-                    "gate stops and a person confirms the sale is not a securities transaction."
+                    "prohibited, not sales of goods. Reported as licence-required (review "
+                    "before shipping), not prohibited: the gate stops and a person confirms "
+                    "the sale is not a securities transaction."
                     + _TREASURY_NOTE
                 ),
             ),
@@ -236,29 +241,30 @@ LIST_MEANINGS: Mapping[str, ScreeningListInfo] = MappingProxyType(
                 "capta",
                 "Capta List (CAP) - Treasury Department",
                 "31 CFR Part 561; 31 CFR Part 589 (correspondent and payable-through accounts)",
-                _P,
-                ReviewPolicy.SANCTIONS,
+                _R,
+                ReviewPolicy.UNKNOWN,
                 subject_items_only=False,
                 bars_licence_exceptions=True,
                 description=(
                     "US financial institutions may not open or keep correspondent or "
                     "payable-through accounts for the listed foreign financial institutions. "
-                    "Conservatively treated as prohibited: the gate stops and a person checks "
-                    "how the sale is paid." + _TREASURY_NOTE
+                    "Reported as licence-required (review before shipping), not prohibited: "
+                    "the gate stops and a person checks how the sale is paid." + _TREASURY_NOTE
                 ),
             ),
             _info(
                 "ns-mbs",
                 "Non-SDN Menu-Based Sanctions List (NS-MBS List) - Treasury Department",
                 "31 CFR Chapter V; CAATSA sections 224, 231, 232; E.O. 13846; E.O. 14024",
-                _P,
-                ReviewPolicy.SANCTIONS,
+                _R,
+                ReviewPolicy.UNKNOWN,
                 subject_items_only=False,
                 bars_licence_exceptions=True,
                 description=(
                     "Menu-based sanctions: only the measures chosen for the party apply "
-                    "(see its programs). Conservatively treated as prohibited: the gate stops "
-                    "and a person reads the measures." + _TREASURY_NOTE
+                    "(see its programs). Reported as licence-required (review before "
+                    "shipping), not prohibited: the gate stops and a person reads the "
+                    "measures." + _TREASURY_NOTE
                 ),
             ),
         )
