@@ -65,6 +65,9 @@ class RulesAsOf:
     embargoes: tuple[Embargo, ...]
     authorizations: tuple[Authorization, ...]
     sensitivity: tuple[SensitivityCategory, ...]
+    # Views of dates between the same two rule changes share everything but the date; the
+    # epoch names that span (the Screener's item cache keys on it).
+    epoch: int = -1
     # in_scope answers by (id of the scope, country), keeping the scope alive so that its id is
     # never reused; the answer depends only on groups_of, which per-date copies of a view share.
     scope_memo: dict[tuple[int, str], tuple[Scope, bool]] = field(
@@ -181,6 +184,7 @@ class Screener:
         self._epoch_views: dict[int, RulesAsOf] = {}
         self._boundaries: tuple[dt.date, ...] | None = None
         self._match_cache: dict[tuple[str, str], tuple[NameMatch, ...]] = {}
+        self._item_cache: dict[object, tuple[bool | None, tuple[Finding, ...]]] = {}
 
     # --- public -------------------------------------------------------------------------------
 
@@ -194,7 +198,9 @@ class Screener:
             epoch = bisect.bisect_right(self._boundaries, on)
             shared = self._epoch_views.get(epoch)
             if shared is None:
-                view = self._epoch_views[epoch] = RulesAsOf.build(self.ruleset, on)
+                view = self._epoch_views[epoch] = dataclasses.replace(
+                    RulesAsOf.build(self.ruleset, on), epoch=epoch
+                )
             else:
                 view = dataclasses.replace(shared, date=on)
             self._views[on] = view
@@ -242,16 +248,23 @@ class Screener:
                 )
             )
         matches = self._party_matches(sale.parties, on)
-        listed_bar = [m for m in matches if m.info.bars_licence_exceptions and m.entry.in_force(on)]
         subject: list[bool | None] = []
+        countries = tuple(p.country for p in sale.parties)
         for number, item in enumerate(sale.items, 1):
-            jurisdiction = self._subject(item, number, destination, view, matches)
-            findings.extend(jurisdiction.findings)
-            subject.append(jurisdiction.subject)
-            if jurisdiction.subject is False:
-                continue
-            findings.extend(self._embargoes(sale, item, number, view))
-            findings.extend(self._chart(item, number, destination, view, listed_bar))
+            # Without list matches an item's findings depend only on the item, its position,
+            # the destination, the parties' countries and the rules in force: batches repeat
+            # such combinations many times.
+            key = (view.epoch, item, number, destination, countries) if not matches else None
+            cached = self._item_cache.get(key) if key is not None else None
+            if cached is None:
+                cached = self._item_findings(sale, item, number, destination, view, matches)
+                if key is not None:
+                    if len(self._item_cache) > 100_000:
+                        self._item_cache.clear()
+                    self._item_cache[key] = cached
+            item_subject, item_findings = cached
+            subject.append(item_subject)
+            findings.extend(item_findings)
         findings.extend(self._list_finding(match, sale, subject, view) for match in matches)
         findings.sort(key=Finding.sort_key)
         verdict = max((f.verdict for f in findings), key=lambda v: v.severity, default=LF)
@@ -263,6 +276,28 @@ class Screener:
             rules_version=self.ruleset.version,
             destination=destination,
             findings=tuple(findings),
+        )
+
+    def _item_findings(
+        self,
+        sale: Sale,
+        item: Item,
+        number: int,
+        destination: str,
+        view: RulesAsOf,
+        matches: Sequence[PartyMatch],
+    ) -> tuple[bool | None, tuple[Finding, ...]]:
+        """Jurisdiction, embargo and Country Chart findings for one item."""
+        jurisdiction = self._subject(item, number, destination, view, matches)
+        if jurisdiction.subject is False:
+            return False, tuple(jurisdiction.findings)
+        listed_bar = [
+            m for m in matches if m.info.bars_licence_exceptions and m.entry.in_force(view.date)
+        ]
+        return jurisdiction.subject, (
+            *jurisdiction.findings,
+            *self._embargoes(sale, item, number, view),
+            *self._chart(item, number, destination, view, listed_bar),
         )
 
     # --- jurisdiction (734.3, 734.4, 734.9) ---------------------------------------------------
@@ -583,8 +618,8 @@ class Screener:
             if control.column is not None:
                 if row is None:
                     check.unknown = (
-                        f"no Country Chart row for {country_name(destination)} in force on "
-                        f"{view.date}"
+                        f"no Country Chart row for {country_name(destination)} among the "
+                        "rules in force"
                     )
                     return check
                 if control.column in row.marks:

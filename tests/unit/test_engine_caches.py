@@ -1,0 +1,58 @@
+"""The engine's caches (rule views per date span, item findings, name matches) never change a
+result: screening with warm caches equals screening each sale on a fresh Screener."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from exportcheck.domain.engine import Screener
+from exportcheck.domain.rules import RuleSet
+from exportcheck.domain.sale import Sale
+
+NAMES = [
+    ("Huawei Technologies Co., Ltd.", "CN"),
+    ("HiSilicon Technologies Co., Ltd", "CN"),
+    ("Osaka Precision Instruments K.K.", "JP"),
+    ("Rheinland Automation GmbH", "DE"),
+    ("Korea General Trading Corporation", "KP"),
+    ("Moscow Microelectronics LLC", "RU"),
+    ("Kowloon Components Trading Ltd", "HK"),
+    ("Havana Medical Supplies", "CU"),
+    ("Saigon Industrial Automation JSC", "VN"),
+]
+ECCNS = ["EAR99", "3A991", "3A001.a", "3A001.b.2", "5A002", "5A992.c", "5D992", "4A994", None]
+DATES = [dt.date(2019, 5, 1) + dt.timedelta(days=d) for d in range(0, 2700, 37)]
+
+
+def _random_sale(rng: random.Random, number: int) -> Sale:
+    parties = [
+        {"role": role, "name": name, "country": country}
+        for role, (name, country) in zip(
+            ("buyer", "end_user"), rng.sample(NAMES, rng.choice((1, 2))), strict=False
+        )
+    ]
+    origin = rng.choice(["US", "US", "TW", "KR", "DE"])
+    item: dict[str, object] = {
+        "classification": rng.choice(ECCNS),
+        "origin": origin,
+        "value": rng.choice([500, 4000, 9000, 250000]),
+        "purpose": rng.choice(["new-sale", "software-update", "maintenance"]),
+    }
+    if origin != "US":
+        item["us_content_percent"] = rng.choice([0, 8, 25, 30, None])
+        item["direct_product"] = rng.choice([True, False, None])
+    if item["purpose"] != "new-sale":
+        item["existing_since"] = rng.choice([dt.date(2019, 3, 1), dt.date(2019, 7, 1)])
+    return Sale.model_validate(
+        {"id": f"S{number}", "date": rng.choice(DATES), "parties": parties, "items": [item]}
+    )
+
+
+def test_warm_caches_give_the_same_results_as_fresh_screeners(bundled_rules: RuleSet) -> None:
+    rng = random.Random(20190516)
+    sales = [_random_sale(rng, n) for n in range(400)]
+    warm = Screener(bundled_rules)
+    for sale in sales + sales:  # the second pass is served from the caches
+        fresh = Screener(bundled_rules, index=warm.index)
+        assert warm.screen(sale) == fresh.screen(sale), sale
