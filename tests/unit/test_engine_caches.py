@@ -20,8 +20,22 @@ NAMES = [
     ("Kowloon Components Trading Ltd", "HK"),
     ("Havana Medical Supplies", "CU"),
     ("Saigon Industrial Automation JSC", "VN"),
+    ("Sao Paulo Metrologia Ltda", "BR"),  # group B with an NS2 X: LVS decides by value
 ]
-ECCNS = ["EAR99", "3A991", "3A001.a", "3A001.b.2", "5A002", "5A992.c", "5D992", "4A994", None]
+ECCNS = [
+    "EAR99",
+    "3A991",
+    "3A001.a",
+    "3A001.b.2",
+    "5A002",
+    "5A992.c",
+    "5D992",
+    "4A994",
+    "1C350",
+    "2B001",
+    "6A003",
+    None,
+]
 DATES = [dt.date(2019, 5, 1) + dt.timedelta(days=d) for d in range(0, 2700, 37)]
 
 
@@ -36,7 +50,8 @@ def _random_sale(rng: random.Random, number: int) -> Sale:
     item: dict[str, object] = {
         "classification": rng.choice(ECCNS),
         "origin": origin,
-        "value": rng.choice([500, 4000, 9000, 250000]),
+        "value": rng.choice([500, 1500, 2500, 4000, 5000, 9000, 250000, rng.uniform(1, 20000)]),
+        "description": rng.choice(["chip", "module", None]),
         "purpose": rng.choice(["new-sale", "software-update", "maintenance"]),
     }
     if origin != "US":
@@ -56,3 +71,22 @@ def test_warm_caches_give_the_same_results_as_fresh_screeners(bundled_rules: Rul
     for sale in sales + sales:  # the second pass is served from the caches
         fresh = Screener(bundled_rules, index=warm.index)
         assert warm.screen(sale) == fresh.screen(sale), sale
+
+
+def test_value_limits_are_part_of_the_cache_key(bundled_rules: RuleSet) -> None:
+    screener = Screener(bundled_rules)
+
+    def outcome(value: float) -> str:
+        sale = Sale.model_validate(
+            {
+                "id": "LVS",
+                "date": "2026-01-15",
+                "parties": [{"role": "end_user", "name": "Sao Paulo Metrologia", "country": "BR"}],
+                "items": [{"classification": "3C001", "origin": "US", "value": value}],
+            }
+        )
+        return screener.screen(sale).outcome
+
+    assert outcome(1000) == "LICENCE_EXCEPTION:LVS"  # 3C001: LVS $3,000 to group B
+    assert outcome(9000) == "LICENCE_REQUIRED:unknown"
+    assert outcome(1000) == "LICENCE_EXCEPTION:LVS"

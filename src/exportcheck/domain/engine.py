@@ -254,12 +254,14 @@ class Screener:
             # Without list matches an item's findings depend only on the item, its position,
             # the destination, the parties' countries and the rules in force: batches repeat
             # such combinations many times.
-            key = (view.epoch, item, number, destination, countries) if not matches else None
+            key = (
+                self._item_key(item, number, destination, countries, view) if not matches else None
+            )
             cached = self._item_cache.get(key) if key is not None else None
             if cached is None:
                 cached = self._item_findings(sale, item, number, destination, view, matches)
                 if key is not None:
-                    if len(self._item_cache) > 100_000:
+                    if len(self._item_cache) > 50_000:
                         self._item_cache.clear()
                     self._item_cache[key] = cached
             item_subject, item_findings = cached
@@ -277,6 +279,40 @@ class Screener:
             destination=destination,
             findings=tuple(findings),
         )
+
+    def _item_key(
+        self,
+        item: Item,
+        number: int,
+        destination: str,
+        countries: tuple[str, ...],
+        view: RulesAsOf,
+    ) -> tuple[object, ...]:
+        """What an item's own findings depend on when no party matched a list.
+
+        Its value counts only against value limits (LVS, max_value) and in the share of
+        components; its description, purpose and support dates are not read by these checks.
+        """
+        value: float | None = None
+        if item.components is not None or self._value_limited(item.classification, view):
+            value = item.value
+        return (
+            view.epoch,
+            number,
+            destination,
+            countries,
+            item.classification,
+            item.origin,
+            item.us_content_percent,
+            item.components,
+            value,
+        )
+
+    def _value_limited(self, eccn: str | None, view: RulesAsOf) -> bool:
+        if eccn is None or eccn == EAR99:
+            return False
+        rule = view.eccns.get(eccn_base(eccn))
+        return bool(rule and rule.lvs) or any(a.max_value for a in view.authorizations)
 
     def _item_findings(
         self,
