@@ -105,6 +105,10 @@ class RulesAsOf:
         alias = self.aliases.get(country)
         return alias.treated_as if alias else country
 
+    def embargoed(self, country: str) -> bool:
+        """Whether any Part 746 rule in force covers this country (for some items)."""
+        return any(self.in_scope(rule.destinations, country) for rule in self.embargoes)
+
     def in_scope(self, scope: Scope, country: str) -> bool:
         key = (id(scope), country)
         found = self.scope_memo.get(key)
@@ -249,13 +253,18 @@ class Screener:
             )
         matches = self._party_matches(sale.parties, on)
         subject: list[bool | None] = []
-        countries = tuple(p.country for p in sale.parties)
+        # Embargo findings read the parties' countries only where an embargo covers them.
+        embargoed = tuple(
+            c
+            for c in dict.fromkeys(view.effective(p.country) for p in sale.parties)
+            if view.embargoed(c)
+        )
         for number, item in enumerate(sale.items, 1):
             # Without list matches an item's findings depend only on the item, its position,
-            # the destination, the parties' countries and the rules in force: batches repeat
-            # such combinations many times.
+            # the destination, the parties' embargoed countries and the rules in force:
+            # batches repeat such combinations many times.
             key = (
-                self._item_key(item, number, destination, countries, view) if not matches else None
+                self._item_key(item, number, destination, embargoed, view) if not matches else None
             )
             cached = self._item_cache.get(key) if key is not None else None
             if cached is None:
@@ -285,7 +294,7 @@ class Screener:
         item: Item,
         number: int,
         destination: str,
-        countries: tuple[str, ...],
+        embargoed: tuple[str, ...],
         view: RulesAsOf,
     ) -> tuple[object, ...]:
         """What an item's own findings depend on when no party matched a list.
@@ -300,7 +309,7 @@ class Screener:
             view.epoch,
             number,
             destination,
-            countries,
+            embargoed,
             item.classification,
             item.origin,
             item.us_content_percent,
