@@ -122,6 +122,14 @@ MaxAgeOpt = Annotated[
         envvar="EXPORTCHECK_MAX_AGE",
     ),
 ]
+FailOnOpt = Annotated[
+    FailOn,
+    typer.Option(
+        "--fail-on",
+        help="Lowest verdict that makes the exit code non-zero; errors (exit 2 and 3) always do.",
+        envvar="EXPORTCHECK_FAIL_ON",
+    ),
+]
 ThresholdOpt = Annotated[
     float | None,
     typer.Option(
@@ -187,14 +195,7 @@ def screen(
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="table for people, json for scripts.")
     ] = Format.TABLE,
-    fail_on: Annotated[
-        FailOn,
-        typer.Option(
-            "--fail-on",
-            help="Lowest verdict that makes the exit code non-zero.",
-            envvar="EXPORTCHECK_FAIL_ON",
-        ),
-    ] = FailOn.LICENCE_REQUIRED,
+    fail_on: FailOnOpt = FailOn.LICENCE_REQUIRED,
     max_age: MaxAgeOpt = None,
     match_threshold: ThresholdOpt = None,
 ) -> None:
@@ -328,14 +329,7 @@ def batch(
             "--delimiter", "-d", help="Field separator, e.g. ';' ('tab' for tab-separated)."
         ),
     ] = ",",
-    fail_on: Annotated[
-        FailOn,
-        typer.Option(
-            "--fail-on",
-            help="Lowest verdict that makes the exit code non-zero (rows in error always do).",
-            envvar="EXPORTCHECK_FAIL_ON",
-        ),
-    ] = FailOn.LICENCE_REQUIRED,
+    fail_on: FailOnOpt = FailOn.LICENCE_REQUIRED,
     max_age: MaxAgeOpt = None,
     match_threshold: ThresholdOpt = None,
 ) -> None:

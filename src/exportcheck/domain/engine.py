@@ -383,42 +383,25 @@ class Screener:
             )
             return _Subject(None, findings)
         detail = f" ({'; '.join(notes)})" if notes else ""
-        if content > threshold:
-            findings.append(
-                Finding(
-                    check="de-minimis",
-                    code="de-minimis-exceeded",
-                    verdict=LF,
-                    message=(
-                        f"item {number}: controlled US content {content:.4g}% exceeds the "
-                        f"{threshold:g}% de minimis level for {country_name(destination)} "
-                        f"({level_rule.description}), so the foreign-made item is subject to "
-                        f"the EAR{detail}"
-                    ),
-                    citation=f"15 CFR 734.3(a)(3); {level_rule.citation}",
-                    rule_id=level_rule.id,
-                    item=number,
-                    field=f"{where}.us_content_percent",
-                    value=f"{content:.4g}",
-                    destination=destination,
-                )
+
+        def level_finding(exceeded: bool) -> Finding:
+            outcome = (
+                "exceeds the {level}, so the foreign-made item is subject to the EAR"
+                if exceeded
+                else "does not exceed the {level}: the foreign-made item is not subject to the EAR"
             )
-            return _Subject(True, findings)
-        fdp = self._direct_product(item, number, destination, view, matches)
-        if fdp is not None:
-            findings.extend(fdp.findings)
-            if fdp.subject is not False:
-                return _Subject(fdp.subject, findings)
-        findings.append(
-            Finding(
+            level = (
+                f"{threshold:g}% de minimis level for {country_name(destination)} "
+                f"({level_rule.description})"
+            )
+            return Finding(
                 check="de-minimis",
-                code="not-subject",
+                code="de-minimis-exceeded" if exceeded else "not-subject",
                 verdict=LF,
                 message=(
-                    f"item {number}: controlled US content {content:.4g}% does not exceed the "
-                    f"{threshold:g}% de minimis level for {country_name(destination)} "
-                    f"({level_rule.description}): the foreign-made item is not subject to the "
-                    f"EAR{detail}"
+                    f"item {number}: controlled US content {content:.4g}% "
+                    + outcome.format(level=level)
+                    + detail
                 ),
                 citation=f"15 CFR 734.3(a)(3); {level_rule.citation}",
                 rule_id=level_rule.id,
@@ -427,8 +410,15 @@ class Screener:
                 value=f"{content:.4g}",
                 destination=destination,
             )
-        )
-        return _Subject(False, findings)
+
+        if content > threshold:
+            return _Subject(True, [*findings, level_finding(exceeded=True)])
+        fdp = self._direct_product(item, number, destination, view, matches)
+        if fdp is not None:
+            findings.extend(fdp.findings)
+            if fdp.subject is not False:
+                return _Subject(fdp.subject, findings)
+        return _Subject(False, [*findings, level_finding(exceeded=False)])
 
     def _controlled_content(
         self, item: Item, destination: str, view: RulesAsOf
