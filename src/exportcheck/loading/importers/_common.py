@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -396,3 +397,27 @@ class ListBuilder:
             self.merged.append(entry.id)
         if entry.from_ is not None and (self.newest is None or entry.from_ > self.newest):
             self.newest = entry.from_
+
+
+def csv_records(
+    reader: Iterator[list[str]], line_num: Callable[[], int], sink: RowSink, start_line: int
+) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, cells) for every non-blank CSV record after ``start_line``.
+
+    A record the csv module cannot parse goes to the sink with its line; the caller checks the
+    cells it gets (field counts, repeated headers) and keeps its own blank-line rules.
+    """
+    end = start_line
+    while True:
+        start = end + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            end = line_num()
+            sink.bad(start, f"malformed CSV: {exc}")
+            continue
+        end = line_num()
+        if row:
+            yield start, row

@@ -37,6 +37,7 @@ from exportcheck.loading.importers._common import (
     RowSink,
     clean,
     country_of,
+    csv_records,
     entity_type,
     iso_date,
     make_entry,
@@ -262,19 +263,8 @@ def _rows(raw: RawInput, sink: RowSink) -> Iterator[tuple[int, list[str], list[s
     reader = csv.reader(io.StringIO(raw.text, newline=""))
     header = [h.strip() for h in next(reader)]
     width = len(header)
-    end = reader.line_num
-    while True:
-        start = end + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            end = reader.line_num
-            sink.bad(start, f"malformed CSV: {exc}")
-            continue
-        end = reader.line_num
-        if not row or (len(row) == 1 and not row[0].strip()):
+    for start, row in csv_records(reader, lambda: reader.line_num, sink, reader.line_num):
+        if len(row) == 1 and not row[0].strip():
             continue  # a blank line is no record
         if [c.strip() for c in row] == header:
             sink.bad(start, "the header line is repeated")

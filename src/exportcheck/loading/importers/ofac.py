@@ -21,6 +21,7 @@ from exportcheck.loading.importers._common import (
     RowSink,
     clean,
     country_of,
+    csv_records,
     entity_type,
     make_entry,
 )
@@ -44,19 +45,8 @@ def _rows(raw: RawInput, sink: RowSink) -> Iterator[tuple[int, int, list[str]]]:
     """(physical line, ent_num, values with nulls emptied) for every record."""
     width = _WIDTH[raw.format]
     reader = csv.reader(io.StringIO(raw.text, newline=""))
-    end = 0
-    while True:
-        start = end + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            end = reader.line_num
-            sink.bad(start, f"malformed CSV: {exc}")
-            continue
-        end = reader.line_num
-        if not row or (len(row) == 1 and row[0].strip() in ("", _EOF)):
+    for start, row in csv_records(reader, lambda: reader.line_num, sink, 0):
+        if len(row) == 1 and row[0].strip() in ("", _EOF):
             continue  # blank line, or the DOS end-of-file mark
         if len(row) != width:
             sink.bad(start, f"{len(row)} of {width} fields: the row is cut off or malformed")
