@@ -73,6 +73,7 @@ class RulesAsOf:
     scope_memo: dict[tuple[int, str], tuple[Scope, bool]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    embargo_memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, ruleset: RuleSet, on: dt.date) -> RulesAsOf:
@@ -107,7 +108,12 @@ class RulesAsOf:
 
     def embargoed(self, country: str) -> bool:
         """Whether any Part 746 rule in force covers this country (for some items)."""
-        return any(self.in_scope(rule.destinations, country) for rule in self.embargoes)
+        found = self.embargo_memo.get(country)
+        if found is None:
+            found = self.embargo_memo[country] = any(
+                self.in_scope(rule.destinations, country) for rule in self.embargoes
+            )
+        return found
 
     def in_scope(self, scope: Scope, country: str) -> bool:
         key = (id(scope), country)
@@ -189,6 +195,8 @@ class Screener:
         self._boundaries: tuple[dt.date, ...] | None = None
         self._match_cache: dict[tuple[str, str], tuple[NameMatch, ...]] = {}
         self._item_cache: dict[object, tuple[bool | None, tuple[Finding, ...]]] = {}
+        # The sensitivity category of an ECCN under the rules of one epoch.
+        self._categories: dict[tuple[int, str], SensitivityCategory | None] = {}
 
     # --- public -------------------------------------------------------------------------------
 
@@ -1020,6 +1028,12 @@ class Screener:
         eccn = item.classification
         if eccn is None:
             return None
+        key = (view.epoch, eccn)
+        if key not in self._categories:
+            self._categories[key] = self._find_category(eccn, view)
+        return self._categories[key]
+
+    def _find_category(self, eccn: str, view: RulesAsOf) -> SensitivityCategory | None:
         rule = view.eccns.get(eccn_base(eccn))
         reasons = {c.reason for c in rule.controls} if rule else set()
         for category in view.sensitivity:  # most sensitive first
