@@ -6,7 +6,7 @@ import bisect
 import dataclasses
 import datetime as dt
 import fnmatch
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -194,7 +194,7 @@ class Screener:
         self._epoch_views: dict[int, RulesAsOf] = {}
         self._boundaries: tuple[dt.date, ...] | None = None
         self._match_cache: dict[tuple[str, str], tuple[NameMatch, ...]] = {}
-        self._item_cache: dict[object, tuple[bool | None, tuple[Finding, ...]]] = {}
+        self._part_cache: dict[tuple[object, ...], tuple[Finding, ...]] = {}
         # The sensitivity category of an ECCN under the rules of one epoch.
         self._categories: dict[tuple[int, str], SensitivityCategory | None] = {}
 
@@ -268,20 +268,9 @@ class Screener:
             if view.embargoed(c)
         )
         for number, item in enumerate(sale.items, 1):
-            # Without list matches an item's findings depend only on the item, its position,
-            # the destination, the parties' embargoed countries and the rules in force:
-            # batches repeat such combinations many times.
-            key = (
-                self._item_key(item, number, destination, embargoed, view) if not matches else None
+            item_subject, item_findings = self._item_findings(
+                sale, item, number, destination, view, matches, embargoed
             )
-            cached = self._item_cache.get(key) if key is not None else None
-            if cached is None:
-                cached = self._item_findings(sale, item, number, destination, view, matches)
-                if key is not None:
-                    if len(self._item_cache) > 50_000:
-                        self._item_cache.clear()
-                    self._item_cache[key] = cached
-            item_subject, item_findings = cached
             subject.append(item_subject)
             findings.extend(item_findings)
         findings.extend(self._list_finding(match, sale, subject, view) for match in matches)
@@ -297,39 +286,27 @@ class Screener:
             findings=tuple(findings),
         )
 
-    def _item_key(
-        self,
-        item: Item,
-        number: int,
-        destination: str,
-        embargoed: tuple[str, ...],
-        view: RulesAsOf,
-    ) -> tuple[object, ...]:
-        """What an item's own findings depend on when no party matched a list.
-
-        Its value counts only against value limits (LVS, max_value) and in the share of
-        components; its description, purpose and support dates are not read by these checks.
-        """
-        value: float | None = None
-        if item.components is not None or self._value_limited(item.classification, view):
-            value = item.value
-        return (
-            view.epoch,
-            number,
-            destination,
-            embargoed,
-            item.classification,
-            item.origin,
-            item.us_content_percent,
-            item.components,
-            value,
-        )
-
-    def _value_limited(self, eccn: str | None, view: RulesAsOf) -> bool:
+    def _value_key(self, item: Item, view: RulesAsOf) -> float | None:
+        """The item's value where a check reads it (value limits of licence exceptions)."""
+        eccn = item.classification
         if eccn is None or eccn == EAR99:
-            return False
+            return None
         rule = view.eccns.get(eccn_base(eccn))
-        return bool(rule and rule.lvs) or any(a.max_value for a in view.authorizations)
+        if (rule and rule.lvs) or any(a.max_value for a in view.authorizations):
+            return item.value
+        return None
+
+    def _memo(
+        self, key: tuple[object, ...], compute: Callable[[], list[Finding]]
+    ) -> tuple[Finding, ...]:
+        """Findings that depend only on ``key``: batches repeat the same item, destination and
+        rules many times. Bounded: the cache starts afresh when full."""
+        found = self._part_cache.get(key)
+        if found is None:
+            if len(self._part_cache) > 100_000:
+                self._part_cache.clear()
+            found = self._part_cache[key] = tuple(compute())
+        return found
 
     def _item_findings(
         self,
@@ -339,19 +316,42 @@ class Screener:
         destination: str,
         view: RulesAsOf,
         matches: Sequence[PartyMatch],
+        embargoed: tuple[str, ...],
     ) -> tuple[bool | None, tuple[Finding, ...]]:
-        """Jurisdiction, embargo and Country Chart findings for one item."""
+        """Jurisdiction, embargo and Country Chart findings for one item.
+
+        Embargo findings read only the item's classification and the parties' embargoed
+        countries; chart findings the classification, the destination, the value where a limit
+        applies, and whether a listed party bars licence exceptions. Both are memoised on
+        exactly those facts and the rules' epoch.
+        """
         jurisdiction = self._subject(item, number, destination, view, matches)
         if jurisdiction.subject is False:
             return False, tuple(jurisdiction.findings)
         listed_bar = [
             m for m in matches if m.info.bars_licence_exceptions and m.entry.in_force(view.date)
         ]
-        return jurisdiction.subject, (
-            *jurisdiction.findings,
-            *self._embargoes(sale, item, number, view),
-            *self._chart(item, number, destination, view, listed_bar),
+        embargo = self._memo(
+            ("embargo", view.epoch, number, item.classification, embargoed),
+            lambda: self._embargoes(sale, item, number, view),
         )
+        if listed_bar:
+            chart: tuple[Finding, ...] = tuple(
+                self._chart(item, number, destination, view, listed_bar)
+            )
+        else:
+            chart = self._memo(
+                (
+                    "chart",
+                    view.epoch,
+                    number,
+                    item.classification,
+                    destination,
+                    self._value_key(item, view),
+                ),
+                lambda: self._chart(item, number, destination, view, listed_bar),
+            )
+        return jurisdiction.subject, (*jurisdiction.findings, *embargo, *chart)
 
     # --- jurisdiction (734.3, 734.4, 734.9) ---------------------------------------------------
 
