@@ -42,6 +42,8 @@ US = "US"
 LF, LR, PR = Verdict.LICENCE_FREE, Verdict.LICENCE_REQUIRED, Verdict.PROHIBITED
 # Every entry a party matches is reported (matched_entries), however many affiliates share a name.
 MAX_MATCHES = 1000
+# Entries per generation of the engine's findings cache (two generations are kept).
+PART_CACHE_GENERATION = 25_000
 
 
 def build_index(ruleset: RuleSet) -> NameIndex:
@@ -195,6 +197,7 @@ class Screener:
         self._boundaries: tuple[dt.date, ...] | None = None
         self._match_cache: dict[tuple[str, str], tuple[NameMatch, ...]] = {}
         self._part_cache: dict[tuple[object, ...], tuple[Finding, ...]] = {}
+        self._old_part_cache: dict[tuple[object, ...], tuple[Finding, ...]] = {}
         # The sensitivity category of an ECCN under the rules of one epoch.
         self._categories: dict[tuple[int, str], SensitivityCategory | None] = {}
 
@@ -286,26 +289,28 @@ class Screener:
             findings=tuple(findings),
         )
 
-    def _value_key(self, item: Item, view: RulesAsOf) -> float | None:
-        """The item's value where a check reads it (value limits of licence exceptions)."""
+    def _value_limited(self, item: Item, view: RulesAsOf) -> bool:
+        """Whether a chart check reads the item's value (value limits of licence exceptions)."""
         eccn = item.classification
         if eccn is None or eccn == EAR99:
-            return None
+            return False
         rule = view.eccns.get(eccn_base(eccn))
-        if (rule and rule.lvs) or any(a.max_value for a in view.authorizations):
-            return item.value
-        return None
+        return bool(rule and rule.lvs) or any(a.max_value for a in view.authorizations)
 
     def _memo(
         self, key: tuple[object, ...], compute: Callable[[], list[Finding]]
     ) -> tuple[Finding, ...]:
         """Findings that depend only on ``key``: batches repeat the same item, destination and
-        rules many times. Bounded: the cache starts afresh when full."""
+        rules many times. Two generations bound the memory: when the young one is full it
+        becomes the old one, and keys still in use move back to the young one."""
         found = self._part_cache.get(key)
         if found is None:
-            if len(self._part_cache) > 100_000:
-                self._part_cache.clear()
-            found = self._part_cache[key] = tuple(compute())
+            found = self._old_part_cache.get(key)
+            if found is None:
+                found = tuple(compute())
+            if len(self._part_cache) >= PART_CACHE_GENERATION:
+                self._old_part_cache, self._part_cache = self._part_cache, {}
+            self._part_cache[key] = found
         return found
 
     def _item_findings(
@@ -321,9 +326,10 @@ class Screener:
         """Jurisdiction, embargo and Country Chart findings for one item.
 
         Embargo findings read only the item's classification and the parties' embargoed
-        countries; chart findings the classification, the destination, the value where a limit
-        applies, and whether a listed party bars licence exceptions. Both are memoised on
-        exactly those facts and the rules' epoch.
+        countries; chart findings the classification and the destination, and also the value
+        where a value limit applies and the list matches that bar licence exceptions. Both are
+        memoised on exactly those facts and the rules' epoch (chart findings only when they
+        read neither value nor matches).
         """
         jurisdiction = self._subject(item, number, destination, view, matches)
         if jurisdiction.subject is False:
@@ -335,20 +341,14 @@ class Screener:
             ("embargo", view.epoch, number, item.classification, embargoed),
             lambda: self._embargoes(sale, item, number, view),
         )
-        if listed_bar:
+        if listed_bar or self._value_limited(item, view):
+            # Values are nearly unique per row: caching them would only crowd out the rest.
             chart: tuple[Finding, ...] = tuple(
                 self._chart(item, number, destination, view, listed_bar)
             )
         else:
             chart = self._memo(
-                (
-                    "chart",
-                    view.epoch,
-                    number,
-                    item.classification,
-                    destination,
-                    self._value_key(item, view),
-                ),
+                ("chart", view.epoch, number, item.classification, destination),
                 lambda: self._chart(item, number, destination, view, listed_bar),
             )
         return jurisdiction.subject, (*jurisdiction.findings, *embargo, *chart)
