@@ -65,7 +65,9 @@ class StrictLoader(yaml.SafeLoader):
 StrictLoader.yaml_implicit_resolvers = _resolvers(yaml.SafeLoader)
 
 
-def read_text(path: Path, data: bytes | None = None) -> str:
+def read_text(
+    path: Path, data: bytes | None = None, *, hint: str = "save the file as UTF-8"
+) -> str:
     """Decode a file as UTF-8 (a BOM is accepted); bad bytes are an error naming the line."""
     raw = path.read_bytes() if data is None else data
     try:
@@ -76,7 +78,7 @@ def read_text(path: Path, data: bytes | None = None) -> str:
             f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded",
             path=str(path),
             line=line,
-            hint="save the file as UTF-8",
+            hint=hint,
         ) from None
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from exportcheck.errors import InputError
+from exportcheck.loading.yamlio import read_text
 
 CSL_COLUMNS: tuple[str, ...] = (
     "_id",
@@ -102,16 +103,7 @@ def _unpack(path: Path, data: bytes) -> bytes:
 
 
 def _decode(path: Path, data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded",
-            path=str(path),
-            line=line,
-            hint="official list downloads are UTF-8 or ASCII",
-        ) from None
+    return read_text(path, data, hint="official list downloads are UTF-8 or ASCII")
 
 
 def _first_line(text: str) -> str:
