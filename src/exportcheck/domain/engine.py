@@ -165,9 +165,7 @@ def _view_boundaries(ruleset: RuleSet) -> tuple[dt.date, ...]:
     """
     dates: set[dt.date] = set()
     dated: list[Dated] = []
-    for rule in ruleset.rules:
-        if isinstance(rule, ListEntry):
-            continue
+    for rule in ruleset.rules:  # every rule but the list entries, which RulesAsOf does not read
         dated.append(rule)
         if isinstance(rule, CountryGroup):
             dated.extend(rule.members)

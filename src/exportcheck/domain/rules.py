@@ -14,7 +14,6 @@ from pydantic import AfterValidator, Field, model_validator
 from exportcheck.domain.base import Country, Dated, Eccn, Model, NonEmptyStr
 from exportcheck.domain.sale import Purpose
 
-SCHEMA_VERSION = 1
 _T = TypeVar("_T")
 
 _COLUMN = re.compile(r"^(NS[12]|MT1|NP[12]|CB[123]|RS[12]|FC1|CC[123]|UN1|AT[12])$")
