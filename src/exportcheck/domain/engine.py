@@ -198,6 +198,9 @@ class Screener:
         self._old_part_cache: dict[tuple[object, ...], tuple[Finding, ...]] = {}
         # The sensitivity category of an ECCN under the rules of one epoch.
         self._categories: dict[tuple[int, str], SensitivityCategory | None] = {}
+        # The de minimis level for (epoch, classification, content ECCNs, destination).
+        self._levels: dict[tuple[object, ...], tuple[float, DeMinimisRule]] = {}
+        self._value_limits: dict[tuple[int, str], bool] = {}
 
     # --- public -------------------------------------------------------------------------------
 
@@ -292,8 +295,13 @@ class Screener:
         eccn = item.classification
         if eccn is None or eccn == EAR99:
             return False
-        rule = view.eccns.get(eccn_base(eccn))
-        return bool(rule and rule.lvs) or any(a.max_value for a in view.authorizations)
+        key = (view.epoch, eccn)
+        limited = self._value_limits.get(key)
+        if limited is None:
+            rule = view.eccns.get(eccn_base(eccn))
+            limited = bool(rule and rule.lvs) or any(a.max_value for a in view.authorizations)
+            self._value_limits[key] = limited
+        return limited
 
     def _memo(
         self, key: tuple[object, ...], compute: Callable[[], list[Finding]]
@@ -365,7 +373,13 @@ class Screener:
         if item.origin == US:
             return _Subject(True, [])
         content, content_eccns, notes = self._controlled_content(item, destination, view)
-        threshold, level_rule = self._de_minimis_level(item, content_eccns, destination, view)
+        level_key = (view.epoch, item.classification, content_eccns, destination)
+        level = self._levels.get(level_key)
+        if level is None:
+            level = self._levels[level_key] = self._de_minimis_level(
+                item.classification, content_eccns, destination, view
+            )
+        threshold, level_rule = level
         findings: list[Finding] = []
         if content is None:
             findings.append(
@@ -471,7 +485,7 @@ class Screener:
 
     def _de_minimis_level(
         self,
-        item: Item,
+        classification: str | None,
         content_eccns: tuple[str, ...] | None,
         destination: str,
         view: RulesAsOf,
@@ -481,8 +495,8 @@ class Screener:
             if not view.in_scope(rule.destinations, destination):
                 continue
             if rule.item_eccns and not (
-                item.classification is not None
-                and any(eccn_matches(p, item.classification) for p in rule.item_eccns)
+                classification is not None
+                and any(eccn_matches(p, classification) for p in rule.item_eccns)
             ):
                 continue
             if rule.content_eccns:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from enum import StrEnum
 from typing import Annotated
@@ -81,7 +82,7 @@ class Sale(Model):
     parties: tuple[Party, ...] = Field(min_length=1)
     items: tuple[Item, ...] = Field(min_length=1)
 
-    @property
+    @functools.cached_property
     def destination(self) -> str:
         """The country of ultimate destination: the end user's, else consignee's, else buyer's."""
         for role in (Role.END_USER, Role.CONSIGNEE, Role.BUYER, Role.INTERMEDIATE_CONSIGNEE):
