@@ -70,6 +70,16 @@ def test_huawei_cloud_affiliate_needs_a_licence_from_the_imported_list_alone(
     assert "85 FR 51596" in entry["citation"]
 
 
+def test_the_listing_counts_from_its_effective_date_not_its_publication(
+    lists: Path, tmp_path: Path
+) -> None:
+    # 85 FR 51596 took effect on 2020-08-17; the CSL's start_date is its publication, 2020-08-20.
+    code, result = _screen(tmp_path, [lists / "csl"], "Huawei Cloud Hong Kong", "HK", "2020-08-18")
+    assert code == 10, result
+    code, _ = _screen(tmp_path, [lists / "csl"], "Huawei Cloud Hong Kong", "HK", "2020-08-16")
+    assert code == 0
+
+
 def test_before_the_listing_the_imported_entry_is_not_in_force(lists: Path, tmp_path: Path) -> None:
     code, result = _screen(tmp_path, [lists / "csl"], "Huawei Cloud Hong Kong", "HK", "2020-06-01")
     assert code == 0

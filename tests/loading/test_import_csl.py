@@ -103,7 +103,7 @@ def test_huawei_cloud_rows(full: ImportResult) -> None:
     cloud = [e for e in el.rules if e.name.startswith("Huawei Cloud")]
     assert len(cloud) == 21
     for entry in cloud:
-        assert entry.from_ == dt.date(2020, 8, 20)
+        assert entry.from_ == dt.date(2020, 8, 17)  # effective date of 85 FR 51596, published 08-20
         assert entry.policy is ReviewPolicy.PRESUMPTION_OF_DENIAL
         assert entry.requirement_scope is RequirementScope.ALL_ITEMS
     hong_kong = _by_name(el, "Huawei Cloud Hong Kong")[0]
@@ -224,7 +224,7 @@ def test_old_2019_layout() -> None:
     assert [e.id for e in files["entity-list"].rules] == [e.id for e in again["entity-list"].rules]
     guian = next(e for e in files["entity-list"].rules if "Huawei Investment" in e.name)
     assert guian.name.startswith("Gui\u2019an New District")  # U+0092 read as Windows-1252
-    assert guian.from_ == dt.date(2019, 5, 21)
+    assert guian.from_ == dt.date(2019, 5, 16)  # 84 FR 22961: effective 05-16, published 05-21
     assert guian.addresses[0].country == "CN"
 
 

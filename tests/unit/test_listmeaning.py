@@ -203,3 +203,18 @@ def test_entry_policy() -> None:
     assert entry_policy(meu, "Case-by-case basis") is P.PRESUMPTION_OF_DENIAL
     assert entry_policy(meu, "Policy of denial") is P.POLICY_OF_DENIAL
     assert entry_policy(meu, "gibberish") is P.PRESUMPTION_OF_DENIAL
+
+
+def test_entries_of_notices_effective_before_publication_start_on_the_effective_date() -> None:
+    import datetime as dt
+
+    from exportcheck.domain.listmeaning import effective_from
+
+    published = dt.date(2020, 8, 20)
+    assert effective_from(published, "85 FR 51603") == dt.date(2020, 8, 17)
+    assert effective_from(published, "85 FR 51596; 85 FR 52898") == dt.date(2020, 8, 17)
+    assert effective_from(dt.date(2019, 5, 21), "84 FR 22963, 84 FR 43495") == dt.date(2019, 5, 16)
+    # a later start (a re-listing, a correction) or another notice keeps the start date
+    assert effective_from(dt.date(2020, 9, 1), "85 FR 51603") == dt.date(2020, 9, 1)
+    assert effective_from(published, "87 FR 20299") == published
+    assert effective_from(None, "85 FR 51603") is None

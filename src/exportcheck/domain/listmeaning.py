@@ -15,8 +15,10 @@ needed and the policy must be read by a person" -- never as licence-free.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from exportcheck.domain.rules import (
@@ -233,8 +235,7 @@ LIST_MEANINGS: Mapping[str, ScreeningListInfo] = MappingProxyType(
                     "Only purchases of publicly traded securities of the company are "
                     "prohibited, not sales of goods. Reported as licence-required (review "
                     "before shipping), not prohibited: the gate stops and a person confirms "
-                    "the sale is not a securities transaction."
-                    + _TREASURY_NOTE
+                    "the sale is not a securities transaction." + _TREASURY_NOTE
                 ),
             ),
             _info(
@@ -427,3 +428,68 @@ def parse_footnotes(text: str | None) -> tuple[Footnote, ...]:
         found.setdefault(int(number), None)
     found.pop(0, None)
     return tuple(Footnote(number=n, citation=found[n]) for n in sorted(found))
+
+
+# --- effective dates of Federal Register notices ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EarlyNotice:
+    """A Federal Register notice that took effect before the day it was published.
+
+    The CSL's ``start_date`` is the publication date; a screening between the two dates must
+    still see the entry, so entries citing a page of such a notice and starting on its
+    publication date are dated from its effective date instead.
+    """
+
+    volume: int
+    first_page: int
+    last_page: int
+    published: dt.date
+    effective: dt.date
+    title: str
+
+
+EARLY_NOTICES: tuple[EarlyNotice, ...] = (
+    EarlyNotice(
+        84,
+        22961,
+        22963,
+        dt.date(2019, 5, 21),
+        dt.date(2019, 5, 16),
+        "Addition of Entities to the Entity List (Huawei and 68 affiliates)",
+    ),
+    EarlyNotice(
+        84,
+        43493,
+        43495,
+        dt.date(2019, 8, 21),
+        dt.date(2019, 8, 19),
+        "Addition of Certain Entities to the Entity List (46 Huawei affiliates)",
+    ),
+    EarlyNotice(
+        85,
+        51596,
+        51603,
+        dt.date(2020, 8, 20),
+        dt.date(2020, 8, 17),
+        "Addition of Huawei Non-U.S. Affiliates to the Entity List (38 affiliates)",
+    ),
+)
+_FR_CITATION = re.compile(r"(\d+)\s*FR\s*(\d+)")
+
+
+def effective_from(start: dt.date | None, citations: str | None) -> dt.date | None:
+    """The date an entry is in force from: its start date, or the effective date of an
+    :data:`EARLY_NOTICES` notice it cites when it starts on that notice's publication date."""
+    if start is None or not citations:
+        return start
+    for volume, page in _FR_CITATION.findall(citations):
+        for notice in EARLY_NOTICES:
+            if (
+                int(volume) == notice.volume
+                and notice.first_page <= int(page) <= notice.last_page
+                and start == notice.published
+            ):
+                return notice.effective
+    return start

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from exportcheck.domain.listmeaning import (
+    effective_from,
     entry_policy,
     list_for_source,
     parse_footnotes,
@@ -179,6 +180,7 @@ class CslImport:
         addresses = record.addresses()
         requirement = record.text("license_requirement").strip() or None
         policy_text = record.text("license_policy").strip() or None
+        citation = normalise_citations(record.text("federal_register_notice"))
         values: dict[str, Any] = {
             "id": self.entry_id(
                 official_id,
@@ -195,9 +197,8 @@ class CslImport:
             "type": entity_type(record.text("type")),
             "addresses": tuple(addresses),
             "countries": tuple(dict.fromkeys(countries)),
-            "citation": normalise_citations(record.text("federal_register_notice"))
-            or info.citation,
-            "from": iso_date(record.text("start_date"), "start_date"),
+            "citation": citation or info.citation,
+            "from": effective_from(iso_date(record.text("start_date"), "start_date"), citation),
             "until": iso_date(record.text("end_date"), "end_date"),
             "programs": tuple(record.values("programs")),
             "note": _note(record),
