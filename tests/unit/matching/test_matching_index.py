@@ -7,6 +7,7 @@ import csv
 import gzip
 import json
 import pickle
+import random
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from exportcheck.domain.matching import (
     NameIndex,
     NameMatch,
 )
+from exportcheck.domain.matching.index import _deletion_keys
 
 SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 FULL_LIST = SHARED_DATA / "csl" / "csl_2026-07-31_compact.json.gz"
@@ -277,3 +279,54 @@ def test_name_bench_pairs_hold_an_accuracy_floor(full: NameIndex) -> None:
         for row in rows
     )
     assert correct / len(rows) >= 0.75
+
+
+def _typos(word: str, rng: random.Random) -> list[str]:
+    """One deletion, insertion, substitution and transposition of a word, and a double slip."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    i = rng.randrange(len(word))
+    j = rng.randrange(len(word) + 1)
+    deleted = word[:i] + word[i + 1 :]
+    inserted = word[:j] + rng.choice(letters) + word[j:]
+    substituted = word[:i] + rng.choice(letters) + word[i + 1 :]
+    swapped = word[:i] + word[i + 1 : i + 2] + word[i] + word[i + 2 :]
+    return [deleted, inserted, substituted, swapped, substituted[:j] + substituted[j + 1 :]]
+
+
+def test_edit_scan_finds_what_the_deletion_table_finds(full: NameIndex) -> None:
+    """A `screen` scans the spellings instead of building the deletion-key table; both must
+    propose exactly the same candidates for any word, listed or misspelt, long or short."""
+    rng = random.Random(4)
+    spellings = sorted(s for s in full._spellings if s.isalpha() and len(s) >= 2)
+    words = spellings[::40] + [s for s in spellings if len(s) <= 4][::10]
+    tokens = sorted({t for w in words for t in [w, *_typos(w, rng)] if t.isalpha() and len(t) >= 2})
+    assert len(tokens) > 3000
+    table = full._deletion_table()
+    differing = []
+    for token in tokens:
+        from_table = set()
+        for key in _deletion_keys(token):
+            found = table.get(key, ())
+            from_table.update([found] if isinstance(found, str) else found)
+        if set(full._edit_scan(token)) != from_table:
+            differing.append(token)
+    assert differing == []
+
+
+def test_token_matches_are_the_same_with_and_without_the_deletion_table(full: NameIndex) -> None:
+    rng = random.Random(7)
+    spellings = sorted(s for s in full._spellings if s.isalpha() and len(s) >= 2)
+    tokens = sorted({t for w in spellings[::150] for t in [w, *_typos(w, rng)] if t.isalpha()})
+    scanned = pickle.loads(pickle.dumps(full))
+    assert scanned._deletions is None
+    answers = {}
+    for token in tokens:
+        scanned._scans = 0
+        answers[token] = scanned._token_matches(token)
+    assert scanned._deletions is None
+    tabled = pickle.loads(pickle.dumps(full))
+    tabled._deletion_table()
+    assert {token: tabled._token_matches(token) for token in tokens} == answers
+    assert [list(found) for found in answers.values()] == [
+        list(tabled._token_matches(token)) for token in tokens
+    ]

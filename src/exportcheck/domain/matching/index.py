@@ -7,6 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
+
 from exportcheck.domain.matching.normalise import (
     ABJAD_MARK,
     analyse,
@@ -58,6 +61,11 @@ _CACHE_LIMIT = 200_000
 SPLIT_BELOW = 0.9
 # How many readings of a run-together word are tried.
 _SPLIT_OPTIONS = 2
+# Fuzzy look-ups scan the listed spellings until this many have been made; then the table of
+# deletion keys, which answers each in microseconds but takes a second or two to build, is built.
+DELETION_TABLE_AFTER = 300
+# Tables built on first use, never stored with the index.
+_LAZY = frozenset({"_match_cache", "_deletions", "_by_length", "_scans", "_consonants"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +122,11 @@ def _deletions(key: str) -> list[str]:
     return [key[:i] + key[i + 1 :] for i in range(len(key))]
 
 
-def _fuzzy_keys(token: str) -> list[str]:
-    """Blocking keys: the word and, for longer words, its one-letter deletions, plus its
-    spelling skeleton. Two words share a key when they are one edit or one transposition
-    apart, or spelt alike ("Zelenskyy", "Selenskiy")."""
-    spelt = "#" + skeleton(token)
-    return [token, *_deletions(token), spelt] if len(token) >= 4 else [token, spelt]
+def _deletion_keys(token: str) -> list[str]:
+    """Blocking keys: the word and, for longer words, its one-letter deletions. Two words share
+    a key when they are one edit or one transposition apart. (Words spelt alike, "Zelenskyy"
+    and "Selenskiy", meet on their skeleton instead.)"""
+    return [token, *_deletions(token)] if len(token) >= 4 else [token]
 
 
 class NameIndex:
@@ -155,21 +162,28 @@ class NameIndex:
         for variant in variants:
             for surface, token in zip(variant.surfaces, variant.tokens, strict=True):
                 spellings.setdefault(surface, token)
-        fuzzy: dict[str, list[str]] = {}
-        consonants: dict[str, list[str]] = {}
+        skeletons: dict[str, list[str]] = {}
         for spelling in spellings:
             if spelling.isalpha() and len(spelling) >= 2:
-                for key in set(_fuzzy_keys(spelling)):
-                    fuzzy.setdefault(key, []).append(spelling)
-                consonants.setdefault(consonant_skeleton(spelling), []).append(spelling)
+                skeletons.setdefault(skeleton(spelling), []).append(spelling)
         self._spellings = spellings
-        # Most keys lead to one spelling; a bare string instead of a one-item list keeps the
-        # table (400,000 keys for the full list) small and quick to unpickle.
-        self._fuzzy: dict[str, str | tuple[str, ...]] = {
-            key: words[0] if len(words) == 1 else tuple(words) for key, words in fuzzy.items()
+        # Most skeletons lead to one spelling; a bare string instead of a one-item list keeps
+        # the table small and quick to load.
+        self._skeletons: dict[str, str | tuple[str, ...]] = {
+            key: words[0] if len(words) == 1 else tuple(words) for key, words in skeletons.items()
         }
-        self._consonants = consonants
+        self._lazy_tables()
+
+    def _lazy_tables(self) -> None:
+        """Tables built on first use: cheaper to build when needed than to build, store and load
+        on every run (one `screen` looks up a handful of words)."""
         self._match_cache: dict[str, dict[str, float]] = {}
+        # One-letter deletion keys of every spelling (about 240,000 for the full list): worth
+        # building only once many words have been looked up; until then a scan finds the same.
+        self._deletions: dict[str, str | tuple[str, ...]] | None = None
+        self._by_length: dict[int, list[str]] | None = None
+        self._scans = 0
+        self._consonants: dict[str, list[str]] | None = None
 
     @classmethod
     def build(cls, entries: Iterable[IndexEntry]) -> NameIndex:
@@ -205,11 +219,10 @@ class NameIndex:
     def __getstate__(self) -> dict[str, Any]:
         # Entries and name forms travel as plain tuples: unpickling tens of thousands of
         # dataclass instances costs more than building them again. The per-process cache of
-        # token look-ups is not part of the index.
-        state = dict(self.__dict__)
+        # token look-ups and the tables built on first use are not part of the index.
+        state = {key: value for key, value in self.__dict__.items() if key not in _LAZY}
         state["_entries"] = [(e.key, e.names, tuple(sorted(e.countries))) for e in self._entries]
         state["_variants"] = [tuple(v) for v in self._variants]
-        state["_match_cache"] = {}
         state["_format"] = _format()
         return state
 
@@ -224,6 +237,7 @@ class NameIndex:
         state["_entries"] = entries
         state["_variants"] = list(map(_Variant._make, state["_variants"]))
         self.__dict__.update(state)
+        self._lazy_tables()
 
     @property
     def entries(self) -> tuple[IndexEntry, ...]:
@@ -379,17 +393,13 @@ class NameIndex:
         found: dict[str, float] = {}
         if token in self._postings:
             found[token] = 1.0
+        candidates: Iterable[str]
         if token.startswith(ABJAD_MARK):
-            candidates: Iterable[str] = self._consonants.get(consonant_skeleton(token), ())
+            candidates = self._consonant_table().get(consonant_skeleton(token), ())
         elif token.isalpha() and len(token) >= 2:
-            pool: set[str] = set()
-            for key in _fuzzy_keys(token):
-                found_words = self._fuzzy.get(key)
-                if isinstance(found_words, str):
-                    pool.add(found_words)
-                elif found_words is not None:
-                    pool.update(found_words)
-            candidates = pool
+            # Sorted, so the look-up answers the same in every process (sets of strings
+            # iterate in an order that changes with the hash seed).
+            candidates = sorted(self._fuzzy_candidates(token))
         else:
             candidates = ()
         for spelling in candidates:
@@ -402,6 +412,75 @@ class NameIndex:
             self._match_cache.clear()
         self._match_cache[token] = found
         return found
+
+    def _consonant_table(self) -> dict[str, list[str]]:
+        if self._consonants is None:
+            consonants: dict[str, list[str]] = {}
+            for spelling in self._spellings:
+                if spelling.isalpha() and len(spelling) >= 2:
+                    consonants.setdefault(consonant_skeleton(spelling), []).append(spelling)
+            self._consonants = consonants
+        return self._consonants
+
+    def _fuzzy_candidates(self, token: str) -> set[str]:
+        """Listed spellings sharing a blocking key with the token: its skeleton, or a key of
+        `_deletion_keys`."""
+        pool: set[str] = set()
+        spelt = self._skeletons.get(skeleton(token))
+        if isinstance(spelt, str):
+            pool.add(spelt)
+        elif spelt is not None:
+            pool.update(spelt)
+        if self._deletions is None and self._scans < DELETION_TABLE_AFTER:
+            self._scans += 1
+            pool.update(self._edit_scan(token))
+            return pool
+        table = self._deletion_table()
+        for key in _deletion_keys(token):
+            found = table.get(key)
+            if isinstance(found, str):
+                pool.add(found)
+            elif found is not None:
+                pool.update(found)
+        return pool
+
+    def _edit_scan(self, token: str) -> list[str]:
+        """What the deletion table answers, found by scanning the spellings of nearby lengths.
+
+        Two words share a key of `_deletion_keys` exactly when they are equal, or one is the
+        other with one letter more (the longer at least four letters), or they are equally long
+        (at least four letters) and have all but one letter in common in order: an Indel
+        distance of at most 1 between different lengths and at most 2 between equal ones."""
+        if self._by_length is None:
+            by_length: dict[int, list[str]] = {}
+            for spelling in self._spellings:
+                if spelling.isalpha() and len(spelling) >= 2:
+                    by_length.setdefault(len(spelling), []).append(spelling)
+            self._by_length = by_length
+        size = len(token)
+        found = [token] if token in self._spellings else []
+        for length, cutoff in ((size - 1, 1), (size, 2), (size + 1, 1)):
+            if max(size, length) < 4:
+                continue
+            choices = self._by_length.get(length)
+            if choices:
+                hits = process.extract(
+                    token, choices, scorer=Indel.distance, score_cutoff=cutoff, limit=None
+                )
+                found.extend(choice for choice, _, _ in hits)
+        return found
+
+    def _deletion_table(self) -> dict[str, str | tuple[str, ...]]:
+        if self._deletions is None:
+            table: dict[str, list[str]] = {}
+            for spelling in self._spellings:
+                if spelling.isalpha() and len(spelling) >= 2:
+                    for key in set(_deletion_keys(spelling)):
+                        table.setdefault(key, []).append(spelling)
+            self._deletions = {
+                key: words[0] if len(words) == 1 else tuple(words) for key, words in table.items()
+            }
+        return self._deletions
 
     def _query_weights(
         self, tokens: Sequence[str], matches: Sequence[dict[str, float]]
