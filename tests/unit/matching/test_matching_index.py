@@ -221,6 +221,7 @@ def test_unrelated_and_empty_names_find_nothing(small: NameIndex) -> None:
 def test_pickle_round_trip_gives_the_same_answers(small: NameIndex) -> None:
     copy = pickle.loads(pickle.dumps(small))
     assert len(copy) == len(small) == len(ENTRIES)
+    assert copy.entries == small.entries == tuple(ENTRIES)
     for query in ("Huawai Technologies", "Hi Silicon", "Владимир Путин", "JSC 140 Repair Plant"):
         assert copy.search(query, "CN") == small.search(query, "CN")
 

@@ -65,7 +65,7 @@ _SPLIT_OPTIONS = 2
 # deletion keys, which answers each in microseconds but takes a second or two to build, is built.
 DELETION_TABLE_AFTER = 300
 # Tables built on first use, never stored with the index.
-_LAZY = frozenset({"_match_cache", "_deletions", "_by_length", "_scans", "_consonants"})
+_LAZY = frozenset({"_entries", "_match_cache", "_deletions", "_by_length", "_scans", "_consonants"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +97,12 @@ class _Variant(NamedTuple):
     tokens: tuple[str, ...]
     surfaces: tuple[str, ...]
     legal_forms: tuple[str, ...]
+
+
+# What the index keeps of each entry and name form: plain tuples, which marshal and pickle load
+# many times faster than tens of thousands of objects (a warm `screen` reads two or three).
+_EntryRow = tuple[str, tuple[str, ...], tuple[str, ...]]  # key, names, sorted countries
+_VariantRow = tuple[int, int, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +140,13 @@ class NameIndex:
 
     def __init__(
         self,
-        entries: tuple[IndexEntry, ...],
-        variants: list[_Variant],
+        entries: Sequence[IndexEntry],
+        variants: list[_VariantRow],
         document_frequency: dict[str, int],
     ) -> None:
-        self._entries = entries
+        self._entry_rows: list[_EntryRow] = [
+            (e.key, e.names, tuple(sorted(e.countries))) for e in entries
+        ]
         self._variants = variants
         self._df = document_frequency
         total = max(len(entries), 1)
@@ -147,20 +155,20 @@ class NameIndex:
             for token, df in document_frequency.items()
         }
         self._unknown_weight = float(math.log((total + 1) / 0.5) ** IDF_POWER)
-        self._variant_weight = [sum(self._weights[t] for t in v.tokens) for v in variants]
+        self._variant_weight = [sum(self._weights[t] for t in v[3]) for v in variants]
         postings: dict[str, list[int]] = {}
         exact: dict[str, list[int]] = {}
-        for number, variant in enumerate(variants):
-            for token in set(variant.tokens):
+        for number, (_, _, _, tokens, _, _) in enumerate(variants):
+            for token in set(tokens):
                 postings.setdefault(token, []).append(number)
-            exact.setdefault(" ".join(sorted(variant.tokens)), []).append(number)
+            exact.setdefault(" ".join(sorted(tokens)), []).append(number)
         self._postings = {token: tuple(ids) for token, ids in postings.items()}
         self._exact = {key: tuple(ids) for key, ids in exact.items()}
         # Typos are made on words as written ("Hodlings"), not on their canonical forms
         # ("holding"), so the written spellings seen in the lists are what typos are matched to.
         spellings: dict[str, str] = {token: token for token in postings}
-        for variant in variants:
-            for surface, token in zip(variant.surfaces, variant.tokens, strict=True):
+        for _, _, _, tokens, surfaces, _ in variants:
+            for surface, token in zip(surfaces, tokens, strict=True):
                 spellings.setdefault(surface, token)
         skeletons: dict[str, list[str]] = {}
         for spelling in spellings:
@@ -178,6 +186,7 @@ class NameIndex:
         """Tables built on first use: cheaper to build when needed than to build, store and load
         on every run (one `screen` looks up a handful of words)."""
         self._match_cache: dict[str, dict[str, float]] = {}
+        self._entries: tuple[IndexEntry, ...] | None = None
         # One-letter deletion keys of every spelling (about 240,000 for the full list): worth
         # building only once many words have been looked up; until then a scan finds the same.
         self._deletions: dict[str, str | tuple[str, ...]] | None = None
@@ -189,7 +198,7 @@ class NameIndex:
     def build(cls, entries: Iterable[IndexEntry]) -> NameIndex:
         """Index every name and alias of the entries, with their decorations split off."""
         entry_tuple = tuple(entries)
-        variants: list[_Variant] = []
+        variants: list[_VariantRow] = []
         document_frequency: dict[str, int] = {}
         for entry_number, entry in enumerate(entry_tuple):
             seen: set[tuple[str, ...]] = set()
@@ -200,13 +209,13 @@ class NameIndex:
                         continue
                     seen.add(analysed.tokens)
                     variants.append(
-                        _Variant(
-                            entry=entry_number,
-                            name=name_number,
-                            how=variant.how,
-                            tokens=analysed.tokens,
-                            surfaces=analysed.surfaces,
-                            legal_forms=analysed.legal_forms,
+                        (
+                            entry_number,
+                            name_number,
+                            variant.how,
+                            analysed.tokens,
+                            analysed.surfaces,
+                            analysed.legal_forms,
                         )
                     )
             for token in {t for tokens in seen for t in tokens}:
@@ -214,33 +223,32 @@ class NameIndex:
         return cls(entry_tuple, variants, document_frequency)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._entry_rows)
 
     def __getstate__(self) -> dict[str, Any]:
-        # Entries and name forms travel as plain tuples: unpickling tens of thousands of
-        # dataclass instances costs more than building them again. The per-process cache of
-        # token look-ups and the tables built on first use are not part of the index.
+        # Plain data only (tuples, lists, dicts, strings, numbers), so that marshal can store it.
+        # The per-process cache of token look-ups and the tables built on first use are not
+        # part of the index.
         state = {key: value for key, value in self.__dict__.items() if key not in _LAZY}
-        state["_entries"] = [(e.key, e.names, tuple(sorted(e.countries))) for e in self._entries]
-        state["_variants"] = [tuple(v) for v in self._variants]
         state["_format"] = _format()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        entries = tuple(
-            IndexEntry(key, names, frozenset(countries))
-            for key, names, countries in state["_entries"]
-        )
-        if state.get("_format") != _format():
+        if state.get("_format") != _format() or "_entry_rows" not in state:
+            rows = state.get("_entry_rows", state.get("_entries", ()))
+            entries = [IndexEntry(key, names, frozenset(where)) for key, names, where in rows]
             self.__dict__.update(NameIndex.build(entries).__dict__)
             return
-        state["_entries"] = entries
-        state["_variants"] = list(map(_Variant._make, state["_variants"]))
         self.__dict__.update(state)
         self._lazy_tables()
 
     @property
     def entries(self) -> tuple[IndexEntry, ...]:
+        if self._entries is None:
+            self._entries = tuple(
+                IndexEntry(key, names, frozenset(countries))
+                for key, names, countries in self._entry_rows
+            )
         return self._entries
 
     @property
@@ -543,8 +551,8 @@ class NameIndex:
             total = query_weight + self._variant_weight[number]
             if (shared + skipped_reach) / total < weighted_floor:
                 continue
-            variant = self._variants[number]
-            score, pairs = self._align(query.tokens, matches, weights, variant.tokens, total)
+            tokens = self._variants[number][3]
+            score, pairs = self._align(query.tokens, matches, weights, tokens, total)
             self._keep(best, number, score, query, pairs, country)
 
     def _align(
@@ -608,13 +616,13 @@ class NameIndex:
         pairs: list[tuple[int, int, float]] | None,
         country: str | None,
     ) -> None:
-        variant = self._variants[number]
-        entry = self._entries[variant.entry]
+        variant = _Variant._make(self._variants[number])
+        countries = self._entry_rows[variant.entry][2]
         if variant.how.startswith("the parent named"):
             score -= PARENT_OF_AFFILIATE_DISCOUNT
         elif variant.how == "the name without its bracketed part":
             score -= BRACKET_DROPPED_DISCOUNT
-        if country is not None and country in entry.countries:
+        if country is not None and country in countries:
             score += COUNTRY_BONUS
         score = round(min(max(score, 0.0), 1.0), 4)
         current = best.get(variant.entry)
@@ -659,20 +667,20 @@ class NameIndex:
         return text
 
     def _to_match(self, entry_number: int, scored: _Scored, country: str | None) -> NameMatch:
-        entry = self._entries[entry_number]
-        variant = self._variants[scored.variant]
+        key, names, countries = self._entry_rows[entry_number]
+        variant = _Variant._make(self._variants[scored.variant])
         explanation = self._explain(scored.query, variant, scored.pairs)
         country_match: bool | None = None
-        if country is not None and entry.countries:
-            country_match = country in entry.countries
-            codes = "/".join(sorted(entry.countries))
+        if country is not None and countries:
+            country_match = country in countries
+            codes = "/".join(countries)
             if country_match:
                 explanation += f"; country {country} agrees"
             else:
                 explanation += f"; country {country} differs from listed {codes} (not held against)"
         return NameMatch(
-            key=entry.key,
-            matched_name=entry.names[variant.name],
+            key=key,
+            matched_name=names[variant.name],
             score=scored.score,
             explanation=explanation,
             country_match=country_match,
