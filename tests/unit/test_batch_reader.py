@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exportcheck.domain.sale import Purpose, Role
+from exportcheck.domain.sale import Item, Purpose, Role, Sale
 from exportcheck.errors import InputError
 from exportcheck.loading.batch import (
     RowError,
@@ -208,3 +208,57 @@ def test_tab_delimiter(tmp_path: Path) -> None:
     )
     with open_batch(path, delimiter="tab") as reader:
         assert [r.values[0] for r in reader] == ["PO-1"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {
+            "id": " PO-9 ",
+            "consignee": "Depot",
+            "consignee_country": "nld",
+            "end_user": " Zenith Optics ",
+            "end_user_country": "China",
+            "description": " router ",
+            "classification": "3a001.b.2",
+            "origin": "Germany",
+            "value": "12,5",
+            "us_content_percent": "0",
+            "purpose": "repair",
+            "existing_since": "2019-03-26",
+            "direct_product": "YES",
+        },
+        {"classification": "ear99", "value": "1e-3", "us_content_percent": "100%"},
+        {"value": "2.5E6", "us_content_percent": "8.25", "direct_product": "0"},
+    ],
+)
+def test_a_row_becomes_the_sale_the_models_would_validate(change: dict[str, str]) -> None:
+    # sale_from_fields builds the sale without validating it again: what it builds must be
+    # exactly what validation of the same values gives.
+    sale = sale_from_fields({**GOOD, **change})
+    validated = Sale.model_validate(sale.model_dump(exclude_unset=True, by_alias=True))
+    assert sale == validated
+    assert sale.items[0] == Item.model_validate(sale.items[0].model_dump(exclude_unset=True))
+    assert sale.model_fields_set == validated.model_fields_set
+    assert sale.items[0].model_fields_set == validated.items[0].model_fields_set
+    assert sale.destination == validated.destination
+
+
+def test_the_reader_knows_every_field_of_a_sale_and_its_item() -> None:
+    # A new field or constraint on Sale or Item must be checked by sale_from_fields too, since
+    # it builds them without validation: this test is the reminder.
+    assert Sale.__pydantic_post_init__ is None and Item.__pydantic_post_init__ is None
+    assert not any(f.alias for f in (*Sale.model_fields.values(), *Item.model_fields.values()))
+    assert set(Sale.model_fields) == {"id", "date", "exporter", "parties", "items"}
+    assert set(Item.model_fields) == {
+        "description",
+        "classification",
+        "origin",
+        "value",
+        "us_content_percent",
+        "components",
+        "purpose",
+        "existing_since",
+        "direct_product",
+    }
