@@ -81,14 +81,8 @@ def screen_fields(
         sale = sale_from_fields(fields)
     except RowError as exc:
         return RowResult(ERROR, error=str(exc))
-    result = screener.screen(sale, as_of)
-    return RowResult(
-        result.verdict.value,
-        tuple(result.reasons),
-        tuple(result.matched_entries),
-        result.top_score,
-        None,
-    )
+    verdict, reasons, matched, score = screener.summarise(sale, as_of)
+    return RowResult(verdict.value, reasons, matched, score, None)
 
 
 # --- the work of one chunk (runs in a worker, or in-process) ------------------------------------

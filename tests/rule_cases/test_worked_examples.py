@@ -50,3 +50,18 @@ def test_cli(case: dict[str, Any], tmp_path: Path) -> None:
     run = CliRunner().invoke(app, ["screen", str(sale_file), "--format", "json"])
     assert run.exit_code == EXIT[case["expected"]["verdict"]], run.output
     _check(json.loads(run.stdout), case["expected"])
+
+
+def test_the_batch_summary_is_what_screening_gives(
+    case: dict[str, Any], screener: Screener
+) -> None:
+    # Batch rows report Screener.summarise: the same findings and decision as Screener.screen.
+    sale = Sale.model_validate(case["sale"])
+    result = screener.screen(sale)
+    summary = screener.summarise(sale)
+    assert summary == (
+        result.verdict,
+        tuple(result.reasons),
+        tuple(result.matched_entries),
+        result.top_score,
+    )

@@ -14,7 +14,14 @@ from exportcheck.domain.base import Dated
 from exportcheck.domain.countries import country_name
 from exportcheck.domain.eccn import EAR99, eccn_base, eccn_matches, paragraph_applies
 from exportcheck.domain.matching import DEFAULT_THRESHOLD, IndexEntry, NameIndex, NameMatch
-from exportcheck.domain.results import Finding, ScreeningResult
+from exportcheck.domain.results import (
+    Finding,
+    ScreeningResult,
+    ScreeningSummary,
+    matched_entries,
+    top_score,
+    verdict_reasons,
+)
 from exportcheck.domain.rules import (
     Authorization,
     AuthorizationKind,
@@ -243,6 +250,33 @@ class Screener:
         return self._match_cache
 
     def screen(self, sale: Sale, as_of: dt.date | None = None) -> ScreeningResult:
+        on, destination, findings, subject, verdict = self._assess(sale, as_of)
+        return ScreeningResult(
+            sale_id=sale.id,
+            verdict=verdict,
+            outcome=_outcome(verdict, findings, subject),
+            as_of=on,
+            rules_version=self.ruleset.version,
+            destination=destination,
+            findings=tuple(findings),
+        )
+
+    def summarise(self, sale: Sale, as_of: dt.date | None = None) -> ScreeningSummary:
+        """What ``screen`` gives for a batch row (verdict, reasons, matched entries, top score),
+        from the same findings, without building the whole ScreeningResult."""
+        _, _, findings, _, verdict = self._assess(sale, as_of)
+        return ScreeningSummary(
+            verdict,
+            verdict_reasons(findings, verdict),
+            matched_entries(findings),
+            top_score(findings),
+        )
+
+    def _assess(
+        self, sale: Sale, as_of: dt.date | None
+    ) -> tuple[dt.date, str, list[Finding], list[bool | None], Verdict]:
+        """The date screened on, the destination, the sorted findings, whether each item is
+        subject to the EAR, and the verdict."""
         on = as_of or sale.date
         view = self.view(on)
         destination = view.effective(sale.destination)
@@ -280,15 +314,7 @@ class Screener:
         findings.extend(self._list_finding(match, sale, subject, view) for match in matches)
         findings.sort(key=Finding.sort_key)
         verdict = max((f.verdict for f in findings), key=lambda v: v.severity, default=LF)
-        return ScreeningResult(
-            sale_id=sale.id,
-            verdict=verdict,
-            outcome=_outcome(verdict, findings, subject),
-            as_of=on,
-            rules_version=self.ruleset.version,
-            destination=destination,
-            findings=tuple(findings),
-        )
+        return on, destination, findings, subject, verdict
 
     def _value_limited(self, item: Item, view: RulesAsOf) -> bool:
         """Whether a chart check reads the item's value (value limits of licence exceptions)."""

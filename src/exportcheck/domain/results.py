@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from pydantic import Field
 
@@ -67,13 +69,37 @@ class ScreeningResult(Model):
     @property
     def reasons(self) -> list[str]:
         """Short codes of the findings that carry the verdict, in order, without repeats."""
-        return list(dict.fromkeys(f.code for f in self.findings if f.verdict is self.verdict))
+        return list(verdict_reasons(self.findings, self.verdict))
 
     @property
     def matched_entries(self) -> list[str]:
-        return list(dict.fromkeys(f.entry_id for f in self.findings if f.entry_id))
+        return list(matched_entries(self.findings))
 
     @property
     def top_score(self) -> float | None:
-        scores = [f.score for f in self.findings if f.score is not None]
-        return max(scores) if scores else None
+        return top_score(self.findings)
+
+
+class ScreeningSummary(NamedTuple):
+    """What a batch row reports of a ScreeningResult, from the same sorted findings."""
+
+    verdict: Verdict
+    reasons: tuple[str, ...]
+    matched_entries: tuple[str, ...]
+    top_score: float | None
+
+
+def verdict_reasons(findings: Iterable[Finding], verdict: Verdict) -> tuple[str, ...]:
+    """Codes of the findings that carry the verdict, in order, without repeats."""
+    return tuple(dict.fromkeys(f.code for f in findings if f.verdict is verdict))
+
+
+def matched_entries(findings: Iterable[Finding]) -> tuple[str, ...]:
+    """Ids of the list entries the findings name, in order, without repeats."""
+    return tuple(dict.fromkeys(f.entry_id for f in findings if f.entry_id))
+
+
+def top_score(findings: Iterable[Finding]) -> float | None:
+    """The best name-match score of the findings; None when no finding has one."""
+    scores = [f.score for f in findings if f.score is not None]
+    return max(scores) if scores else None
