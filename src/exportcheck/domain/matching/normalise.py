@@ -181,6 +181,8 @@ _DOTTED_ACRONYM = re.compile(r"(?<![a-z])[a-z](?:\.[a-z])+\b\.?")
 _APOSTROPHE_IN_WORD = re.compile(r"(?<=[a-z0-9])['`?\u2019\u2018\u00b4](?=[a-z0-9])")
 _NON_ALNUM = re.compile(r"[^a-z0-9\u0001]+")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+# True when a text has none of the apostrophes _APOSTROPHE_IN_WORD removes (most names).
+_NO_APOSTROPHE = re.compile(r"[^'`?\u2019\u2018\u00b4]*").fullmatch
 # "DECISIONS7", "1S.A." and "200GPSA" are typed both ways; digits and letters are kept apart.
 _DIGITS_AND_LETTERS = re.compile(r"\d+|[^\d]+")
 
@@ -241,10 +243,16 @@ def is_legal_word(token: str) -> bool:
 
 def _raw_tokens(text: str) -> list[str]:
     text = text.replace("&", " and ").replace("+", " and ")
-    text = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", "") + " ", text)
-    text = _APOSTROPHE_IN_WORD.sub("", text)
+    if "." in text:
+        text = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", "") + " ", text)
+    if not _NO_APOSTROPHE(text):
+        text = _APOSTROPHE_IN_WORD.sub("", text)
     tokens: list[str] = []
     for token in _NON_ALNUM.sub(" ", text).split():
+        if token.isalpha():
+            # Most words: no digits to split off and no ordinal (the cases below).
+            tokens.extend(_respell(token))
+            continue
         if ABJAD_MARK in token:
             # Keep one leading mark per token so the matcher knows its vowels are missing.
             token = ABJAD_MARK + token.replace(ABJAD_MARK, "")
@@ -560,6 +568,20 @@ def _location_cut(text: str) -> str | None:
     return None
 
 
+# Words without which _TAIL and _AKA cannot match: most names skip those expressions.
+_TAIL_WORDS = ("subordinate", "including", "includes")
+_AKA_WORDS = ("aka", "fka", "nka", "dba")
+
+
+def _may_contain(text: str, words: tuple[str, ...]) -> bool:
+    """False only when an ASCII text holds none of the words in any case (IGNORECASE matching
+    of non-ASCII text also folds letters such as the Kelvin sign, so that always may)."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in words)
+
+
 def list_name_variants(name: str) -> list[NameVariant]:
     """Every form of a list name that a customer might type, each with how it was derived.
 
@@ -575,7 +597,7 @@ def list_name_variants(name: str) -> list[NameVariant]:
 
     def expand(text: str, how: str) -> None:
         add(text, how)
-        tail_cut = _TAIL.sub("", text)
+        tail_cut = _TAIL.sub("", text) if _may_contain(text, _TAIL_WORDS) else text
         if tail_cut != text:
             add(tail_cut, how or "the name before its qualifier")
         spans = _parentheticals(text)
@@ -614,13 +636,16 @@ def list_name_variants(name: str) -> list[NameVariant]:
                     start, end = cut_spans[0]
                     add(cut[:start] + cut[end:], how or "the name without decorations")
 
-    parts = _AFFILIATE.split(name)
+    parts = _AFFILIATE.split(name) if _may_contain(name, ("affiliated",)) else [name]
     if len(parts) == 2:
         parent, affiliate = parts
         expand(affiliate, "the affiliated-entity part")
         expand(parent, "the parent named before 'Affiliated Entity:'")
         return list(seen.values())
-    pieces = [p for p in _AKA.split(name) if p.strip(" ,;.()")]
+    if _may_contain("".join(name.split()).replace(".", ""), _AKA_WORDS):
+        pieces = [p for p in _AKA.split(name) if p.strip(" ,;.()")]
+    else:
+        pieces = [name]
     if len(pieces) > 1:
         for k, piece in enumerate(pieces):
             expand(piece.strip(" ,;()"), "" if k == 0 else "an a.k.a. part of the name")
