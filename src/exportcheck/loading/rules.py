@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import marshal
 import os
 import pickle
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -198,12 +200,36 @@ def rule_dirs(extra: Sequence[Path], *, bundled: bool = True) -> list[Path]:
     return dirs
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while loading or building long-lived data.
+
+    Validating, unpickling and indexing the full lists allocate millions of containers, none of
+    them garbage; each full collection re-walks all of them (about a third of a cold start).
+    Reference counting still frees everything acyclic meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            # What was loaded lives as long as the process: set it aside from later collections,
+            # which would otherwise walk all of it again at the first one.
+            gc.freeze()
+            gc.enable()
+
+
 def load_rules(
     directories: Sequence[Path],
     *,
     progress: Callable[[str], None] | None = None,
 ) -> RuleSet:
     """Load and merge the rule files of these folders (cached by their content hash)."""
+    with paused_gc():
+        return _load_rules(directories, progress)
+
+
+def _load_rules(directories: Sequence[Path], progress: Callable[[str], None] | None) -> RuleSet:
     if not directories:
         raise RulesError("no rules to load: give --rules DIR or drop --no-bundled-rules")
     sources = _sources(directories)

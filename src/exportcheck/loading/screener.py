@@ -13,7 +13,7 @@ from exportcheck.domain.matching import DEFAULT_THRESHOLD, NameIndex
 from exportcheck.domain.matching.normalise import transliterator_name
 from exportcheck.domain.rules import RuleSet
 from exportcheck.errors import RulesError
-from exportcheck.loading.rules import cache_load, cache_store, load_rules
+from exportcheck.loading.rules import cache_load, cache_store, load_rules, paused_gc
 
 FRESHNESS_WARNING_DAYS = 7
 
@@ -24,6 +24,11 @@ def load_index(ruleset: RuleSet) -> NameIndex:
     The index's pickle state is plain tuples and dicts, which marshal reads about twice as
     fast as pickle; that is most of a warm start with the full lists.
     """
+    with paused_gc():
+        return _load_index(ruleset)
+
+
+def _load_index(ruleset: RuleSet) -> NameIndex:
     what = f"index-{transliterator_name()}"
     state = cache_load(ruleset.version, what, raw=True)
     if isinstance(state, dict):
