@@ -352,7 +352,8 @@ class BatchStats:
                 self.error_rows.append((line, result.error or ""))
             return
         self.screened += 1
-        self.entries.update(result.matched_entries)
+        if result.matched_entries:  # most rows match nothing: spare them Counter.update
+            self.entries.update(result.matched_entries)
 
     def verdicts(self) -> list[Verdict]:
         """Each verdict that at least one row got (what the exit code depends on)."""
