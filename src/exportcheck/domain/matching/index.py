@@ -61,9 +61,10 @@ _CACHE_LIMIT = 200_000
 SPLIT_BELOW = 0.9
 # How many readings of a run-together word are tried.
 _SPLIT_OPTIONS = 2
-# Fuzzy look-ups scan the listed spellings until this many have been made; then the table of
-# deletion keys, which answers each in microseconds but takes a second or two to build, is built.
-DELETION_TABLE_AFTER = 300
+# Fuzzy look-ups scan the listed spellings (about 1 ms each on the full list) until this many
+# have been made; then the table of deletion keys, which answers each in microseconds but takes
+# about a quarter of a second to build, is built: scanning never costs more than twice the best.
+DELETION_TABLE_AFTER = 200
 # Tables built on first use, never stored with the index.
 _LAZY = frozenset({"_entries", "_match_cache", "_deletions", "_by_length", "_scans", "_consonants"})
 
@@ -480,14 +481,20 @@ class NameIndex:
 
     def _deletion_table(self) -> dict[str, str | tuple[str, ...]]:
         if self._deletions is None:
-            table: dict[str, list[str]] = {}
+            # Most keys lead to one spelling: a bare string, not a one-item tuple (and no lists
+            # to convert afterwards, which took most of the time).
+            table: dict[str, str | tuple[str, ...]] = {}
             for spelling in self._spellings:
                 if spelling.isalpha() and len(spelling) >= 2:
                     for key in set(_deletion_keys(spelling)):
-                        table.setdefault(key, []).append(spelling)
-            self._deletions = {
-                key: words[0] if len(words) == 1 else tuple(words) for key, words in table.items()
-            }
+                        found = table.get(key)
+                        if found is None:
+                            table[key] = spelling
+                        elif isinstance(found, str):
+                            table[key] = (found, spelling)
+                        else:
+                            table[key] = (*found, spelling)
+            self._deletions = table
         return self._deletions
 
     def _query_weights(
