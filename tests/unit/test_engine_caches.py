@@ -90,3 +90,42 @@ def test_value_limits_are_part_of_the_cache_key(bundled_rules: RuleSet) -> None:
     assert outcome(1000) == "LICENCE_EXCEPTION:LVS"  # 3C001: LVS $3,000 to group B
     assert outcome(9000) == "LICENCE_REQUIRED:unknown"
     assert outcome(1000) == "LICENCE_EXCEPTION:LVS"
+
+
+def test_the_value_class_decides_at_each_limit_exactly(bundled_rules: RuleSet) -> None:
+    # Chart findings are cached on which side of each value limit the value is on: a value at
+    # the limit is within it, a cent above is not, whatever was screened before.
+    screener = Screener(bundled_rules)
+
+    def outcome(value: float) -> str:
+        sale = Sale.model_validate(
+            {
+                "id": "LVS",
+                "date": "2026-01-15",
+                "parties": [{"role": "end_user", "name": "Sao Paulo Metrologia", "country": "BR"}],
+                "items": [{"classification": "3C001", "origin": "US", "value": value}],
+            }
+        )
+        result = screener.screen(sale)
+        assert result == Screener(bundled_rules, index=screener.index).screen(sale)
+        return result.outcome
+
+    for value in (3000.01, 3000, 2999.99, 9000, 1, 3000, 3000.01):
+        expected = "LICENCE_EXCEPTION:LVS" if value <= 3000 else "LICENCE_REQUIRED:unknown"
+        assert outcome(value) == expected, value
+
+
+def test_rows_over_and_under_value_limits_share_cached_chart_findings(
+    bundled_rules: RuleSet,
+) -> None:
+    rng = random.Random(734)
+    sales = [_random_sale(rng, n) for n in range(300)]
+    warm = Screener(bundled_rules)
+    for sale in sales:
+        warm.screen(sale)
+    for sale in sales:  # the same rows with other values: only the value class is cached
+        for value in (1.0, 2999.0, 3000.0, 3001.0, 5000.0, 5001.0, 1e7):
+            item = sale.items[0].model_copy(update={"value": value})
+            other = sale.model_copy(update={"items": (item,)})
+            fresh = Screener(bundled_rules, index=warm.index)
+            assert warm.screen(other) == fresh.screen(other), other

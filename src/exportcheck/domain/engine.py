@@ -207,7 +207,8 @@ class Screener:
         self._categories: dict[tuple[int, str], SensitivityCategory | None] = {}
         # The de minimis level for (epoch, classification, content ECCNs, destination).
         self._levels: dict[tuple[object, ...], tuple[float, DeMinimisRule]] = {}
-        self._value_limits: dict[tuple[int, str], bool] = {}
+        # The value limits a chart check of (epoch, ECCN) may compare an item's value with.
+        self._value_limits: dict[tuple[int, str], tuple[float, ...]] = {}
 
     # --- public -------------------------------------------------------------------------------
 
@@ -316,18 +317,22 @@ class Screener:
         verdict = max((f.verdict for f in findings), key=lambda v: v.severity, default=LF)
         return on, destination, findings, subject, verdict
 
-    def _value_limited(self, item: Item, view: RulesAsOf) -> bool:
-        """Whether a chart check reads the item's value (value limits of licence exceptions)."""
+    def _value_class(self, item: Item, view: RulesAsOf) -> tuple[bool, ...]:
+        """Which side of each value limit the item's value is on: all that the chart findings
+        read of the value (value limits of licence exceptions, compared with ``>``)."""
         eccn = item.classification
         if eccn is None or eccn == EAR99:
-            return False
+            return ()
         key = (view.epoch, eccn)
-        limited = self._value_limits.get(key)
-        if limited is None:
+        limits = self._value_limits.get(key)
+        if limits is None:
             rule = view.eccns.get(eccn_base(eccn))
-            limited = bool(rule and rule.lvs) or any(a.max_value for a in view.authorizations)
-            self._value_limits[key] = limited
-        return limited
+            found = {a.max_value for a in view.authorizations if a.max_value is not None}
+            if rule is not None and rule.lvs:
+                found.add(rule.lvs)
+            limits = self._value_limits[key] = tuple(sorted(found))
+        value = item.value
+        return tuple(value > limit for limit in limits)
 
     def _memo(
         self, key: tuple[object, ...], compute: Callable[[], list[Finding]]
@@ -358,10 +363,10 @@ class Screener:
         """Jurisdiction, embargo and Country Chart findings for one item.
 
         Embargo findings read only the item's classification and the parties' embargoed
-        countries; chart findings the classification and the destination, and also the value
-        where a value limit applies and the list matches that bar licence exceptions. Both are
-        memoised on exactly those facts and the rules' epoch (chart findings only when they
-        read neither value nor matches).
+        countries; chart findings the classification and the destination, which side of each
+        value limit the value is on, and the list matches that bar licence exceptions. Both are
+        memoised on exactly those facts and the rules' epoch (chart findings only when they do
+        not read the matches).
         """
         jurisdiction = self._subject(item, number, destination, view, matches)
         if jurisdiction.subject is False:
@@ -373,14 +378,22 @@ class Screener:
             ("embargo", view.epoch, number, item.classification, embargoed),
             lambda: self._embargoes(sale, item, number, view),
         )
-        if listed_bar or self._value_limited(item, view):
-            # Values are nearly unique per row: caching them would only crowd out the rest.
+        if listed_bar:
             chart: tuple[Finding, ...] = tuple(
                 self._chart(item, number, destination, view, listed_bar)
             )
         else:
+            # Values are nearly unique per row: the key holds only which side of each value
+            # limit the value is on, all that the findings depend on.
             chart = self._memo(
-                ("chart", view.epoch, number, item.classification, destination),
+                (
+                    "chart",
+                    view.epoch,
+                    number,
+                    item.classification,
+                    destination,
+                    self._value_class(item, view),
+                ),
                 lambda: self._chart(item, number, destination, view, listed_bar),
             )
         return jurisdiction.subject, (*jurisdiction.findings, *embargo, *chart)
