@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from exportcheck.domain.engine import Screener
 from exportcheck.domain.matching import NameMatch
+from exportcheck.domain.results import OUTPUT_COLUMNS
 from exportcheck.domain.rules import RuleSet, Verdict
 from exportcheck.loading.batch import Columns, RowError, canonical_column, sale_from_fields
 
@@ -70,7 +71,7 @@ class RowResult(NamedTuple):
 
 
 # The names of RowResult.as_columns(), in order.
-RESULT_COLUMNS = ("verdict", "reasons", "matched_entries", "top_score", "error")
+RESULT_COLUMNS = OUTPUT_COLUMNS
 
 
 def screen_fields(

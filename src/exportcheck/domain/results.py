@@ -13,6 +13,8 @@ from exportcheck.domain.rules import ReviewPolicy, Verdict
 from exportcheck.domain.sale import Role
 
 RESULT_SCHEMA_VERSION = 1
+# The columns batch output adds after the input's own (interface.md), in order.
+OUTPUT_COLUMNS = ("verdict", "reasons", "matched_entries", "top_score", "error")
 
 
 class Finding(Model):

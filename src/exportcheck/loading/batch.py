@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from exportcheck.domain.countries import resolve_country
 from exportcheck.domain.eccn import normalise_eccn
+from exportcheck.domain.results import OUTPUT_COLUMNS
 from exportcheck.domain.sale import Item, Party, Purpose, Role, Sale
 from exportcheck.errors import InputError
 
@@ -54,8 +55,6 @@ KNOWN_COLUMNS: tuple[str, ...] = (
 )
 REQUIRED_COLUMNS = ("id", "date", "origin", "value")
 _PARTY_CELLS = frozenset(column for *columns, _ in PARTY_COLUMNS for column in columns)
-# The columns batch output adds after the input's own.
-OUTPUT_COLUMNS = ("verdict", "reasons", "matched_entries", "top_score", "error")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")

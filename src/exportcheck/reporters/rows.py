@@ -17,9 +17,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, TextIO, assert_never
 
+from exportcheck.domain.results import OUTPUT_COLUMNS
 from exportcheck.errors import ExportcheckError
 
-OUTPUT_COLUMNS = ("verdict", "reasons", "matched_entries", "top_score", "error")
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
