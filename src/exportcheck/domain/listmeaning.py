@@ -476,7 +476,8 @@ EARLY_NOTICES: tuple[EarlyNotice, ...] = (
         "Addition of Huawei Non-U.S. Affiliates to the Entity List (38 affiliates)",
     ),
 )
-_FR_CITATION = re.compile(r"(\d+)\s*FR\s*(\d+)")
+# A Federal Register citation as the lists write it: "84 FR 22961", "87 F.R. 52741".
+FR_CITATION = re.compile(r"(\d{1,3})\s*F\.?\s?R\.?\s*(\d{1,6})\b")
 
 
 def effective_from(start: dt.date | None, citations: str | None) -> dt.date | None:
@@ -484,7 +485,7 @@ def effective_from(start: dt.date | None, citations: str | None) -> dt.date | No
     :data:`EARLY_NOTICES` notice it cites when it starts on that notice's publication date."""
     if start is None or not citations:
         return start
-    for volume, page in _FR_CITATION.findall(citations):
+    for volume, page in FR_CITATION.findall(citations):
         for notice in EARLY_NOTICES:
             if (
                 int(volume) == notice.volume

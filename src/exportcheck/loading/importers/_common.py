@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from exportcheck.domain.countries import is_country_code, resolve_country
+from exportcheck.domain.listmeaning import FR_CITATION
 from exportcheck.domain.rules import (
     Address,
     ListEntry,
@@ -280,7 +281,6 @@ def parse_address(text: str) -> Address | None:
 
 # --- citations, dates, ids ---------------------------------------------------------------------
 
-_FR = re.compile(r"(\d{1,3})\s*F\.?\s?R\.?\s*(\d{1,6})\b")
 
 
 def normalise_citations(text: str | None) -> str | None:
@@ -288,7 +288,7 @@ def normalise_citations(text: str | None) -> str | None:
     text with no ``NN FR NNNN`` citation is kept, cleaned."""
     if not text:
         return None
-    found = [f"{volume} FR {page}" for volume, page in _FR.findall(text)]
+    found = [f"{volume} FR {page}" for volume, page in FR_CITATION.findall(text)]
     if found:
         return "; ".join(dict.fromkeys(found))
     return clean(text) or None
