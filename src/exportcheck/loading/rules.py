@@ -53,19 +53,19 @@ def rule_files(directory: Path) -> list[Path]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Source:
+class RuleSource:
     path: Path
     name: str  # shown in errors and provenance: folder name / relative path
     data: bytes
 
 
-def _sources(directories: Sequence[Path]) -> list[_Source]:
-    found: list[_Source] = []
+def rule_sources(directories: Sequence[Path]) -> list[RuleSource]:
+    found: list[RuleSource] = []
     for directory in directories:
         base = directory if directory.is_dir() else directory.parent
         for path in rule_files(directory):
             name = f"{base.name}/{path.relative_to(base).as_posix()}"
-            found.append(_Source(path, name, path.read_bytes()))
+            found.append(RuleSource(path, name, path.read_bytes()))
     return found
 
 
@@ -78,34 +78,21 @@ def rules_version(sources: Iterable[tuple[str, bytes]]) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def validate_file(path: Path, data: bytes | None = None, *, strict: bool = False) -> Any:
+def validate_file(path: Path, data: bytes | None = None) -> Any:
     """Parse and validate one rule file; raises RulesError for its first problem."""
-    errors = check_file(path, data, strict=strict, stop_early=True)
+    errors = check_file(path, data, stop_early=True)
     if isinstance(errors, list):
         raise errors[0]
     return errors
 
 
-# Hand-written files are read with duplicate-key checks; machine-written imports (the full lists
-# are tens of MB) with the C parser, which is many times faster.
-STRICT_LIMIT_BYTES = 2_000_000
-
-
-def check_file(
-    path: Path, data: bytes | None = None, *, strict: bool = True, stop_early: bool = False
-) -> Any:
+def check_file(path: Path, data: bytes | None = None, *, stop_early: bool = False) -> Any:
     """The validated file, or the list of every problem in it (each ``file:line: message``)."""
     if data is None:
         data = path.read_bytes()
-    strict = strict and len(data) <= STRICT_LIMIT_BYTES
     try:
         text = read_text(path, data)
-        try:
-            document = parse_document(path, text, strict=strict)
-        except InputError:
-            # The C parser words its errors differently; report the pure-Python parser's words
-            # so that `screen` and `rules validate` say the same thing.
-            document = parse_document(path, text, strict=True)
+        document = parse_document(path, text)
     except InputError as exc:
         return [_as_rules_error(exc)]
     if not isinstance(document, dict):
@@ -232,7 +219,7 @@ def load_rules(
 def _load_rules(directories: Sequence[Path], progress: Callable[[str], None] | None) -> RuleSet:
     if not directories:
         raise RulesError("no rules to load: give --rules DIR or drop --no-bundled-rules")
-    sources = _sources(directories)
+    sources = rule_sources(directories)
     if not sources:
         raise RulesError("no rule files (*.yaml, *.yml, *.json) found", path=str(directories[0]))
     version = rules_version((s.name, s.data) for s in sources)

@@ -3,41 +3,86 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from exportcheck.domain.engine import Screener, build_index
-from exportcheck.domain.matching import DEFAULT_THRESHOLD, NameIndex
+from exportcheck.domain.matching import (
+    DEFAULT_THRESHOLD,
+    AnalysedEntry,
+    NameIndex,
+    analyse_entries,
+)
 from exportcheck.domain.matching.normalise import transliterator_name
-from exportcheck.domain.rules import RuleSet
+from exportcheck.domain.rules import RuleSet, ScreeningListFile
 from exportcheck.errors import RulesError
-from exportcheck.loading.rules import cache_load, cache_store, load_rules, paused_gc
+from exportcheck.loading.index_files import index_from_pieces, list_entries, read_index_file
+from exportcheck.loading.rules import (
+    cache_load,
+    cache_store,
+    load_rules,
+    paused_gc,
+    rule_sources,
+    rules_version,
+    validate_file,
+)
 
 FRESHNESS_WARNING_DAYS = 7
 
 
-def load_index(ruleset: RuleSet) -> NameIndex:
+def load_index(ruleset: RuleSet, directories: Sequence[Path] | None = None) -> NameIndex:
     """The name index for a rules version, from the cache when it was built before.
 
     The index's pickle state is plain tuples and dicts, which marshal reads about twice as
-    fast as pickle; that is most of a warm start with the full lists.
+    fast as pickle; that is most of a warm start with the full lists. Otherwise, given the
+    folders the rules came from, it is put together from each list file's analysed names (see
+    `index_files`), which `rules import` writes beside the files it produces.
     """
     with paused_gc():
-        return _load_index(ruleset)
+        return _load_index(ruleset, directories)
 
 
-def _load_index(ruleset: RuleSet) -> NameIndex:
+def _load_index(ruleset: RuleSet, directories: Sequence[Path] | None) -> NameIndex:
     what = f"index-{transliterator_name()}"
     state = cache_load(ruleset.version, what, raw=True)
     if isinstance(state, dict):
         index = NameIndex.__new__(NameIndex)
         index.__setstate__(state)
         return index
-    index = build_index(ruleset)
+    built = None
+    if directories is not None:
+        built = index_from_pieces(ruleset, _pieces(ruleset, directories))
+    index = built if built is not None else build_index(ruleset)
     cache_store(ruleset.version, what, index.__getstate__(), raw=True)
     return index
+
+
+def _pieces(ruleset: RuleSet, directories: Sequence[Path]) -> list[tuple[str, list[AnalysedEntry]]]:
+    """Each list file's analysed names: from beside the file, the cache, or analysed now."""
+    sources = rule_sources(directories)
+    if rules_version((s.name, s.data) for s in sources) != ruleset.version:
+        return []  # the files changed since the rules were loaded: build from the rules
+    lists = {info.name for info in ruleset.file_info if info.kind == "screening-list"}
+    pieces = []
+    for source in sources:
+        if source.name not in lists:
+            continue
+        piece = read_index_file(source.path, source.data)
+        if piece is None:
+            version = "sha256:" + hashlib.sha256(source.data).hexdigest()
+            what = f"piece-{transliterator_name()}"
+            piece = cache_load(version, what, raw=True)
+            if not isinstance(piece, list):
+                rule_file = validate_file(source.path, source.data)
+                if not isinstance(rule_file, ScreeningListFile):
+                    return []
+                piece = analyse_entries(list_entries(rule_file))
+                cache_store(version, what, piece, raw=True)
+        pieces.append((source.name, piece))
+    return pieces
 
 
 def stale_lists(ruleset: RuleSet, today: dt.date, max_age_days: int) -> list[str]:
@@ -68,7 +113,7 @@ def load_screener(
             raise RulesError(stale[0])
     return Screener(
         ruleset,
-        index=load_index(ruleset),
+        index=load_index(ruleset, directories),
         match_threshold=DEFAULT_THRESHOLD if match_threshold is None else match_threshold,
     )
 

@@ -3,18 +3,24 @@
 from exportcheck.domain.matching.index import (
     DEFAULT_THRESHOLD,
     MATCHER_VERSION,
+    AnalysedEntry,
     IndexEntry,
     NameIndex,
     NameMatch,
+    analyse_entries,
+    analysis_format,
 )
 from exportcheck.domain.matching.normalise import normalise_name, transliterator_name
 
 __all__ = [
     "DEFAULT_THRESHOLD",
     "MATCHER_VERSION",
+    "AnalysedEntry",
     "IndexEntry",
     "NameIndex",
     "NameMatch",
+    "analyse_entries",
+    "analysis_format",
     "normalise_name",
     "transliterator_name",
 ]

@@ -23,7 +23,16 @@ from exportcheck.domain.matching.normalise import (
 from exportcheck.domain.matching.similarity import token_similarity
 from exportcheck.domain.matching.vocabulary import ABBREVIATIONS, STOPWORDS
 
-__all__ = ["DEFAULT_THRESHOLD", "MATCHER_VERSION", "IndexEntry", "NameIndex", "NameMatch"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "MATCHER_VERSION",
+    "AnalysedEntry",
+    "IndexEntry",
+    "NameIndex",
+    "NameMatch",
+    "analyse_entries",
+    "analysis_format",
+]
 
 # Bumped whenever normalisation or scoring changes what an index holds or answers. A pickled
 # index of another version (or built with another transliterator) rebuilds itself on loading,
@@ -104,6 +113,13 @@ class _Variant(NamedTuple):
 # many times faster than tens of thousands of objects (a warm `screen` reads two or three).
 _EntryRow = tuple[str, tuple[str, ...], tuple[str, ...]]  # key, names, sorted countries
 _VariantRow = tuple[int, int, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+# One comparable form of one name of an entry: name number, how it was derived, tokens,
+# surfaces, legal forms.
+_FormRow = tuple[int, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+# An entry as analysed for the index: key, names, sorted countries and its name forms. This is
+# the costly part of building an index, and depends only on the entry: it can be done once per
+# list file and kept with it (see `analysis_format`).
+AnalysedEntry = tuple[str, tuple[str, ...], tuple[str, ...], tuple[_FormRow, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +137,29 @@ class _Scored:
     pairs: tuple[tuple[int, int, float], ...] | None
 
 
-def _format() -> str:
+def analysis_format() -> str:
+    """What analysed entries and index states depend on besides the entries themselves: the
+    matcher version and the transliterator. Anything stored under another format is rebuilt."""
     return f"{MATCHER_VERSION}+{transliterator_name()}"
+
+
+def analyse_entries(entries: Iterable[IndexEntry]) -> list[AnalysedEntry]:
+    """Every name and alias of each entry reduced to its comparable forms (duplicates once)."""
+    analysed: list[AnalysedEntry] = []
+    for entry in entries:
+        seen: set[tuple[str, ...]] = set()
+        forms: list[_FormRow] = []
+        for name_number, name in enumerate(entry.names):
+            for variant in list_name_variants(name):
+                result = analyse(variant.text)
+                if result.tokens in seen:
+                    continue
+                seen.add(result.tokens)
+                forms.append(
+                    (name_number, variant.how, result.tokens, result.surfaces, result.legal_forms)
+                )
+        analysed.append((entry.key, entry.names, tuple(sorted(entry.countries)), tuple(forms)))
+    return analysed
 
 
 def _deletions(key: str) -> list[str]:
@@ -139,18 +176,19 @@ def _deletion_keys(token: str) -> list[str]:
 class NameIndex:
     """Listed names prepared for search; build once per rules version, picklable, no I/O."""
 
-    def __init__(
-        self,
-        entries: Sequence[IndexEntry],
-        variants: list[_VariantRow],
-        document_frequency: dict[str, int],
-    ) -> None:
-        self._entry_rows: list[_EntryRow] = [
-            (e.key, e.names, tuple(sorted(e.countries))) for e in entries
-        ]
+    def __init__(self, analysed: Sequence[AnalysedEntry]) -> None:
+        """The index over entries analysed by `analyse_entries` (in this order)."""
+        self._entry_rows: list[_EntryRow] = []
+        variants: list[_VariantRow] = []
+        document_frequency: dict[str, int] = {}
+        for entry_number, (key, names, countries, forms) in enumerate(analysed):
+            self._entry_rows.append((key, names, countries))
+            variants.extend((entry_number, *form) for form in forms)
+            for token in {t for form in forms for t in form[2]}:
+                document_frequency[token] = document_frequency.get(token, 0) + 1
         self._variants = variants
         self._df = document_frequency
-        total = max(len(entries), 1)
+        total = max(len(self._entry_rows), 1)
         self._weights: dict[str, float] = {
             token: float(math.log((total + 1) / (df + 0.5)) ** IDF_POWER)
             for token, df in document_frequency.items()
@@ -198,30 +236,7 @@ class NameIndex:
     @classmethod
     def build(cls, entries: Iterable[IndexEntry]) -> NameIndex:
         """Index every name and alias of the entries, with their decorations split off."""
-        entry_tuple = tuple(entries)
-        variants: list[_VariantRow] = []
-        document_frequency: dict[str, int] = {}
-        for entry_number, entry in enumerate(entry_tuple):
-            seen: set[tuple[str, ...]] = set()
-            for name_number, name in enumerate(entry.names):
-                for variant in list_name_variants(name):
-                    analysed = analyse(variant.text)
-                    if analysed.tokens in seen:
-                        continue
-                    seen.add(analysed.tokens)
-                    variants.append(
-                        (
-                            entry_number,
-                            name_number,
-                            variant.how,
-                            analysed.tokens,
-                            analysed.surfaces,
-                            analysed.legal_forms,
-                        )
-                    )
-            for token in {t for tokens in seen for t in tokens}:
-                document_frequency[token] = document_frequency.get(token, 0) + 1
-        return cls(entry_tuple, variants, document_frequency)
+        return cls(analyse_entries(entries))
 
     def __len__(self) -> int:
         return len(self._entry_rows)
@@ -231,11 +246,11 @@ class NameIndex:
         # The per-process cache of token look-ups and the tables built on first use are not
         # part of the index.
         state = {key: value for key, value in self.__dict__.items() if key not in _LAZY}
-        state["_format"] = _format()
+        state["_format"] = analysis_format()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        if state.get("_format") != _format() or "_entry_rows" not in state:
+        if state.get("_format") != analysis_format() or "_entry_rows" not in state:
             rows = state.get("_entry_rows", state.get("_entries", ()))
             entries = [IndexEntry(key, names, frozenset(where)) for key, names, where in rows]
             self.__dict__.update(NameIndex.build(entries).__dict__)

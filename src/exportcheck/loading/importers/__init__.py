@@ -30,6 +30,7 @@ from exportcheck.loading.importers.csl import (
 from exportcheck.loading.importers.detect import Format, RawInput, detect_format, read_input
 from exportcheck.loading.importers.dpl import import_dpl
 from exportcheck.loading.importers.ofac import import_ofac
+from exportcheck.loading.index_files import list_entries, write_index_file
 
 __all__ = [
     "Format",
@@ -159,7 +160,8 @@ def dump_rule_file(rule_file: ScreeningListFile) -> str:
 def write_rule_files(result: ImportResult, out_dir: Path) -> list[Path]:
     """Write every rule file of ``result`` into ``out_dir`` (created when missing).
 
-    Each file is written to a temporary name and renamed, so a reader never sees half a list.
+    Each file is written to a temporary name and renamed, so a reader never sees half a list,
+    and gets its name-index piece beside it (``NAME.yaml.index``, see ``index_files``).
     """
     out_dir = Path(out_dir)
     try:
@@ -170,13 +172,15 @@ def write_rule_files(result: ImportResult, out_dir: Path) -> list[Path]:
     for name, rule_file in result.files:
         target = out_dir / name
         text = dump_rule_file(rule_file)
+        data = text.encode("utf-8")
         temporary = out_dir / f".{name}.{os.getpid()}.tmp"
         try:
-            with temporary.open("w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
+            temporary.write_bytes(data)
             os.replace(temporary, target)
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
+        # The analysed names of the list, so that no run needs to analyse them again.
+        write_index_file(target, data, list_entries(rule_file))
         written.append(target)
     return written

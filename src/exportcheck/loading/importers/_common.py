@@ -282,7 +282,6 @@ def parse_address(text: str) -> Address | None:
 # --- citations, dates, ids ---------------------------------------------------------------------
 
 
-
 def normalise_citations(text: str | None) -> str | None:
     """Federal Register citations as ``84 FR 22963; 85 FR 51603`` (in order, without repeats);
     text with no ``NN FR NNNN`` citation is kept, cleaned."""
