@@ -78,8 +78,9 @@ def test_a_piece_of_other_bytes_is_ignored(
         lambda piece: json.dumps({**piece, "matcher": "0.0+other"}),
         lambda piece: json.dumps({**piece, "entries": [["only", "three", "fields"]]}),
         lambda piece: json.dumps({**piece, "entries": piece["entries"][1:]}),
+        lambda piece: json.dumps({**piece, "skeletons": []}),
     ],
-    ids=["not-json", "other-matcher", "malformed-rows", "entries-missing"],
+    ids=["not-json", "other-matcher", "malformed-rows", "entries-missing", "bad-skeletons"],
 )
 def test_a_damaged_piece_never_changes_the_index(
     damage: object, imported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -101,18 +102,18 @@ def test_a_damaged_piece_never_changes_the_index(
 def test_only_files_without_a_piece_are_analysed(
     imported: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import exportcheck.loading.screener as screener_module
+    import exportcheck.loading.index_files as index_files
 
     _no_cache(monkeypatch)
     analysed: list[int] = []
-    real = screener_module.analyse_entries
+    real = index_files.analyse_entries
 
     def counting(entries):  # type: ignore[no-untyped-def]
         rows = real(entries)
         analysed.append(len(rows))
         return rows
 
-    monkeypatch.setattr(screener_module, "analyse_entries", counting)
+    monkeypatch.setattr(index_files, "analyse_entries", counting)
     dirs = [bundled_rules_dir(), imported]
     load_index(load_rules(dirs), dirs)
     bundled = load_rules([bundled_rules_dir()])

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,25 @@ from exportcheck.domain.matching import (
     NameIndex,
     analyse_entries,
     analysis_format,
+    spelling_skeletons,
 )
 from exportcheck.domain.rules import RuleSet, ScreeningListFile
 
 INDEX_SUFFIX = ".index"
 _PIECE_FORMAT = "exportcheck-name-index-piece"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexPiece:
+    """One list file's part of the name index."""
+
+    entries: list[AnalysedEntry]  # see analyse_entries
+    skeletons: dict[str, str]  # see spelling_skeletons
+
+    @classmethod
+    def analyse(cls, entries: Iterable[IndexEntry]) -> IndexPiece:
+        analysed = analyse_entries(entries)
+        return cls(analysed, spelling_skeletons(analysed))
 
 
 def index_file(rule_file: Path) -> Path:
@@ -46,11 +61,13 @@ def list_entries(rule_file: ScreeningListFile) -> list[IndexEntry]:
 def write_index_file(rule_file: Path, data: bytes, entries: Iterable[IndexEntry]) -> Path:
     """Write the piece of the list file whose bytes are ``data`` (atomically, like the file)."""
     target = index_file(rule_file)
+    piece = IndexPiece.analyse(entries)
     document = {
         "format": _PIECE_FORMAT,
         "matcher": analysis_format(),
         "rule_file_sha256": hashlib.sha256(data).hexdigest(),
-        "entries": analyse_entries(entries),
+        "entries": piece.entries,
+        "skeletons": piece.skeletons,
     }
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
@@ -64,7 +81,7 @@ def write_index_file(rule_file: Path, data: bytes, entries: Iterable[IndexEntry]
     return target
 
 
-def read_index_file(rule_file: Path, data: bytes) -> list[AnalysedEntry] | None:
+def read_index_file(rule_file: Path, data: bytes) -> IndexPiece | None:
     """The piece beside ``rule_file`` if it was made from these bytes by this matcher."""
     try:
         document = json.loads(index_file(rule_file).read_bytes())
@@ -78,7 +95,10 @@ def read_index_file(rule_file: Path, data: bytes) -> list[AnalysedEntry] | None:
     ):
         return None
     try:
-        return [_entry_row(row) for row in document["entries"]]
+        skeletons = document["skeletons"]
+        if not isinstance(skeletons, dict):
+            return None
+        return IndexPiece([_entry_row(row) for row in document["entries"]], skeletons)
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -96,17 +116,17 @@ def _entry_row(row: Any) -> AnalysedEntry:
     )
 
 
-def index_from_pieces(
-    ruleset: RuleSet, pieces: Sequence[tuple[str, list[AnalysedEntry]]]
-) -> NameIndex | None:
-    """The index of ``ruleset`` from its list files' pieces (name, piece; in load order), or
-    None when they do not add up to the rule set's entries in its order."""
+def index_from_pieces(ruleset: RuleSet, pieces: Sequence[IndexPiece]) -> NameIndex | None:
+    """The index of ``ruleset`` from its list files' pieces (in load order), or None when they
+    do not add up to the rule set's entries in its order."""
     merged: dict[str, AnalysedEntry] = {}
-    for _, piece in pieces:
-        for row in piece:
+    skeletons: dict[str, str] = {}
+    for piece in pieces:
+        skeletons.update(piece.skeletons)
+        for row in piece.entries:
             # As in RuleSet: a later entry with the same id replaces the earlier one.
             merged.pop(row[0], None)
             merged[row[0]] = row
     if len(merged) != len(ruleset.entries) or list(merged) != list(ruleset.entries):
         return None
-    return NameIndex(list(merged.values()))
+    return NameIndex(list(merged.values()), skeletons)

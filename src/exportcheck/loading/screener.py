@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from exportcheck.domain.engine import Screener, build_index
-from exportcheck.domain.matching import (
-    DEFAULT_THRESHOLD,
-    AnalysedEntry,
-    NameIndex,
-    analyse_entries,
-)
+from exportcheck.domain.matching import DEFAULT_THRESHOLD, NameIndex
 from exportcheck.domain.matching.normalise import transliterator_name
 from exportcheck.domain.rules import RuleSet, ScreeningListFile
 from exportcheck.errors import RulesError
-from exportcheck.loading.index_files import index_from_pieces, list_entries, read_index_file
+from exportcheck.loading.index_files import (
+    IndexPiece,
+    index_from_pieces,
+    list_entries,
+    read_index_file,
+)
 from exportcheck.loading.rules import (
     cache_load,
     cache_store,
@@ -60,8 +60,8 @@ def _load_index(ruleset: RuleSet, directories: Sequence[Path] | None) -> NameInd
     return index
 
 
-def _pieces(ruleset: RuleSet, directories: Sequence[Path]) -> list[tuple[str, list[AnalysedEntry]]]:
-    """Each list file's analysed names: from beside the file, the cache, or analysed now."""
+def _pieces(ruleset: RuleSet, directories: Sequence[Path]) -> list[IndexPiece]:
+    """Each list file's part of the index: from beside the file, the cache, or analysed now."""
     sources = rule_sources(directories)
     if rules_version((s.name, s.data) for s in sources) != ruleset.version:
         return []  # the files changed since the rules were loaded: build from the rules
@@ -74,14 +74,16 @@ def _pieces(ruleset: RuleSet, directories: Sequence[Path]) -> list[tuple[str, li
         if piece is None:
             version = "sha256:" + hashlib.sha256(source.data).hexdigest()
             what = f"piece-{transliterator_name()}"
-            piece = cache_load(version, what, raw=True)
-            if not isinstance(piece, list):
+            cached = cache_load(version, what)
+            if isinstance(cached, IndexPiece):
+                piece = cached
+            else:
                 rule_file = validate_file(source.path, source.data)
                 if not isinstance(rule_file, ScreeningListFile):
                     return []
-                piece = analyse_entries(list_entries(rule_file))
-                cache_store(version, what, piece, raw=True)
-        pieces.append((source.name, piece))
+                piece = IndexPiece.analyse(list_entries(rule_file))
+                cache_store(version, what, piece)
+        pieces.append(piece)
     return pieces
 
 

@@ -9,6 +9,7 @@ from exportcheck.domain.matching.index import (
     NameMatch,
     analyse_entries,
     analysis_format,
+    spelling_skeletons,
 )
 from exportcheck.domain.matching.normalise import normalise_name, transliterator_name
 
@@ -22,5 +23,6 @@ __all__ = [
     "analyse_entries",
     "analysis_format",
     "normalise_name",
+    "spelling_skeletons",
     "transliterator_name",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -32,6 +32,7 @@ __all__ = [
     "NameMatch",
     "analyse_entries",
     "analysis_format",
+    "spelling_skeletons",
 ]
 
 # Bumped whenever normalisation or scoring changes what an index holds or answers. A pickled
@@ -162,6 +163,18 @@ def analyse_entries(entries: Iterable[IndexEntry]) -> list[AnalysedEntry]:
     return analysed
 
 
+def spelling_skeletons(analysed: Iterable[AnalysedEntry]) -> dict[str, str]:
+    """The skeleton of every spelling the entries use, the other costly part of an index build:
+    kept with the analysed entries, it spares a cold start computing tens of thousands."""
+    found: dict[str, str] = {}
+    for _, _, _, forms in analysed:
+        for _, _, tokens, surfaces, _ in forms:
+            for spelling in (*tokens, *surfaces):
+                if spelling not in found and spelling.isalpha() and len(spelling) >= 2:
+                    found[spelling] = skeleton(spelling)
+    return found
+
+
 def _deletions(key: str) -> list[str]:
     return [key[:i] + key[i + 1 :] for i in range(len(key))]
 
@@ -176,8 +189,12 @@ def _deletion_keys(token: str) -> list[str]:
 class NameIndex:
     """Listed names prepared for search; build once per rules version, picklable, no I/O."""
 
-    def __init__(self, analysed: Sequence[AnalysedEntry]) -> None:
-        """The index over entries analysed by `analyse_entries` (in this order)."""
+    def __init__(
+        self, analysed: Sequence[AnalysedEntry], skeletons: Mapping[str, str] | None = None
+    ) -> None:
+        """The index over entries analysed by `analyse_entries` (in this order); `skeletons`
+        may hold `spelling_skeletons` of some of them, computed beforehand."""
+        known = skeletons or {}
         self._entry_rows: list[_EntryRow] = []
         variants: list[_VariantRow] = []
         document_frequency: dict[str, int] = {}
@@ -194,30 +211,46 @@ class NameIndex:
             for token, df in document_frequency.items()
         }
         self._unknown_weight = float(math.log((total + 1) / 0.5) ** IDF_POWER)
-        self._variant_weight = [sum(self._weights[t] for t in v[3]) for v in variants]
+        weight_of = self._weights.__getitem__
+        self._variant_weight = [sum(map(weight_of, v[3])) for v in variants]
         postings: dict[str, list[int]] = {}
         exact: dict[str, list[int]] = {}
         for number, (_, _, _, tokens, _, _) in enumerate(variants):
-            for token in set(tokens):
-                postings.setdefault(token, []).append(number)
-            exact.setdefault(" ".join(sorted(tokens)), []).append(number)
+            for token in set(tokens) if len(tokens) > 1 else tokens:
+                found = postings.get(token)
+                if found is None:
+                    postings[token] = [number]
+                else:
+                    found.append(number)
+            key = " ".join(sorted(tokens))
+            found = exact.get(key)
+            if found is None:
+                exact[key] = [number]
+            else:
+                found.append(number)
         self._postings = {token: tuple(ids) for token, ids in postings.items()}
         self._exact = {key: tuple(ids) for key, ids in exact.items()}
         # Typos are made on words as written ("Hodlings"), not on their canonical forms
         # ("holding"), so the written spellings seen in the lists are what typos are matched to.
         spellings: dict[str, str] = {token: token for token in postings}
         for _, _, _, tokens, surfaces, _ in variants:
-            for surface, token in zip(surfaces, tokens, strict=True):
-                spellings.setdefault(surface, token)
-        skeletons: dict[str, list[str]] = {}
+            if surfaces != tokens:  # mostly they are the same words, already spellings
+                for surface, token in zip(surfaces, tokens, strict=True):
+                    spellings.setdefault(surface, token)
+        by_skeleton: dict[str, list[str]] = {}
         for spelling in spellings:
             if spelling.isalpha() and len(spelling) >= 2:
-                skeletons.setdefault(skeleton(spelling), []).append(spelling)
+                key = known.get(spelling) or skeleton(spelling)
+                found_words = by_skeleton.get(key)
+                if found_words is None:
+                    by_skeleton[key] = [spelling]
+                else:
+                    found_words.append(spelling)
         self._spellings = spellings
         # Most skeletons lead to one spelling; a bare string instead of a one-item list keeps
         # the table small and quick to load.
         self._skeletons: dict[str, str | tuple[str, ...]] = {
-            key: words[0] if len(words) == 1 else tuple(words) for key, words in skeletons.items()
+            key: words[0] if len(words) == 1 else tuple(words) for key, words in by_skeleton.items()
         }
         self._lazy_tables()
 
