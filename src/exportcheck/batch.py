@@ -13,6 +13,7 @@ Nothing here prints: progress goes through a callback, output through a sink.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import math
 import multiprocessing
@@ -31,7 +32,15 @@ from exportcheck.domain.engine import Screener
 from exportcheck.domain.matching import NameMatch
 from exportcheck.domain.results import OUTPUT_COLUMNS
 from exportcheck.domain.rules import RuleSet, Verdict
-from exportcheck.loading.batch import Columns, RowError, canonical_column, sale_from_fields
+from exportcheck.errors import ExportcheckError
+from exportcheck.loading.batch import (
+    Block,
+    BlockReader,
+    Columns,
+    RowError,
+    canonical_column,
+    sale_from_fields,
+)
 
 if TYPE_CHECKING:
     from exportcheck.loading.batch import CsvBatch
@@ -90,8 +99,10 @@ def screen_fields(
 
 _WORKER_SCREENER: Screener | None = None
 
-# A chunk of CSV records: the header's columns, (line, cells) per record, and --as-of.
-CsvTask = tuple[Columns, list[tuple[int, list[str]]], dt.date | None]
+# A block of the CSV file (whole records, as bytes) and --as-of.
+CsvTask = tuple[Block, dt.date | None]
+# Renders a chunk of input rows with their results as output text (CSV or JSON Lines).
+Render = Callable[[Sequence[list[str]], Sequence[RowResult]], str]
 # A chunk of rows given as mappings (screen_rows), already keyed by canonical column name.
 FieldsTask = tuple[list[dict[str, str]], dt.date | None]
 
@@ -102,18 +113,36 @@ def _screener() -> Screener:
     return _WORKER_SCREENER
 
 
-def _screen_csv_chunk(task: CsvTask) -> list[RowResult]:
-    columns, records, as_of = task
+@dataclass(frozen=True, slots=True)
+class CsvJob:
+    """What screening a block of a CSV batch needs besides the screener: picklable, so that
+    workers started without fork receive it once, like the screener."""
+
+    columns: Columns
+    reader: BlockReader
+    render: Render
+
+
+def _screen_csv_block(job: CsvJob, task: CsvTask) -> tuple[str, BatchStats]:
+    """Decode, parse and screen one block: its output text and its counts. All of the per-row
+    work happens here, in a worker; what goes back to the parent is one string."""
+    block, as_of = task
     screener = _screener()
+    rows: list[list[str]] = []
     results: list[RowResult] = []
-    for line, values in records:
+    stats = BatchStats()
+    for record in job.reader.rows(block):
+        values = record.values
         try:
-            fields = columns.fields(values)
+            fields = job.columns.fields(values)
         except RowError as exc:
-            results.append(RowResult(ERROR, error=f"line {line}: {exc}"))
-            continue
-        results.append(screen_fields(screener, fields, as_of))
-    return results
+            result = RowResult(ERROR, error=f"line {record.line}: {exc}")
+        else:
+            result = screen_fields(screener, fields, as_of)
+        rows.append(values)
+        results.append(result)
+        stats.add(result, record.line)
+    return job.render(rows, results), stats
 
 
 def _screen_fields_chunk(task: FieldsTask) -> list[RowResult]:
@@ -167,6 +196,9 @@ def _worker_loop(
         task, known = item
         try:
             results.put((True, _run_task(func, task, known)))
+        except ExportcheckError as exc:  # bad input: raised again by the parent as it is
+            results.put((False, exc))
+            return
         except BaseException as exc:  # reported by the parent, which stops the batch
             results.put((False, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
             return
@@ -226,6 +258,8 @@ class _Workers:
                         f"batch worker {number + 1} stopped (exit code {process.exitcode})"
                     ) from None
         if not ok:
+            if isinstance(payload, ExportcheckError):
+                raise payload
             raise RuntimeError(f"batch worker {number + 1} failed: {payload}")
         result, learned = payload
         for other in range(self.count):
@@ -377,6 +411,16 @@ class BatchStats:
         if result.matched_entries:  # most rows match nothing: spare them Counter.update
             self.entries.update(result.matched_entries)
 
+    def merge(self, other: BatchStats) -> None:
+        """Add the counts of a later part of the input (error examples stay the first few)."""
+        self.read += other.read
+        self.screened += other.screened
+        self.errors += other.errors
+        self.by_verdict.update(other.by_verdict)
+        self.entries.update(other.entries)
+        room = self.MAX_ERROR_EXAMPLES - len(self.error_rows)
+        self.error_rows.extend(other.error_rows[: max(room, 0)])
+
     def verdicts(self) -> list[Verdict]:
         """Each verdict that at least one row got (what the exit code depends on)."""
         return [v for v in Verdict if self.by_verdict[v.value]]
@@ -386,39 +430,42 @@ class BatchStats:
         return self.read / self.elapsed if self.elapsed > 0 else 0.0
 
 
-RowSink = Callable[[Sequence[list[str]], Sequence[RowResult]], None]
 Progress = Callable[[int, int], None]  # (rows done, bytes read)
 
 
 def run_batch(
     reader: CsvBatch,
     screener: Screener,
-    sink: RowSink,
+    sink: Callable[[str], None],
+    render: Render,
     *,
     as_of: dt.date | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
 ) -> BatchStats:
-    """Screen every record of an opened CSV batch and hand each chunk of rows with its results
-    to ``sink``, in input order. ``progress`` is called after each chunk."""
+    """Screen every record of an opened CSV batch; hand the output text of each block of
+    records (from ``render``) to ``sink``, in input order. ``progress`` is called after each.
+
+    This process only cuts the file into blocks and writes what comes back: decoding, parsing,
+    screening and rendering happen in the workers.
+    """
     started = time.perf_counter()
     stats = BatchStats()
-    columns = reader.columns
-    sent: deque[tuple[list[tuple[int, list[str]]], int]] = deque()
+    job = CsvJob(reader.columns, reader.reader, render)
+    sent: deque[int] = deque()
 
     def tasks() -> Iterator[CsvTask]:
-        for chunk in _chunks(reader, chunk_rows):
-            records = [(row.line, row.values) for row in chunk]
-            sent.append((records, reader.bytes_read))
-            yield columns, records, as_of
+        for block in reader.blocks(chunk_rows):
+            sent.append(reader.bytes_read)
+            yield block, as_of
 
     count = default_workers() if workers is None else workers
-    for results in _ordered_map(_screen_csv_chunk, tasks(), screener, count, own_process=True):
-        records, bytes_read = sent.popleft()
-        for (line, _), result in zip(records, results, strict=True):
-            stats.add(result, line)
-        sink([values for _, values in records], results)
+    screen_block = functools.partial(_screen_csv_block, job)
+    for text, block_stats in _ordered_map(screen_block, tasks(), screener, count, own_process=True):
+        bytes_read = sent.popleft()
+        stats.merge(block_stats)
+        sink(text)
         if progress is not None:
             progress(stats.read, bytes_read)
     stats.elapsed = time.perf_counter() - started

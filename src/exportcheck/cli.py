@@ -348,7 +348,13 @@ def batch(
             BatchProgress(sys.stderr, total_bytes=reader.size, enabled=not quiet) as progress,
         ):
             stats = run_batch(
-                reader, screener, sink.write, as_of=on, workers=workers, progress=progress.update
+                reader,
+                screener,
+                sink.write_text,
+                sink.renderer(),
+                as_of=on,
+                workers=workers,
+                progress=progress.update,
             )
     if not quiet:
         render_summary(stats, sys.stderr)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 
 class ExportcheckError(Exception):
     """Base of the errors that exportcheck reports to users without a traceback."""
@@ -37,6 +40,18 @@ class InputError(ExportcheckError):
         field = f"{self.field}: " if self.field else ""
         hint = f" ({self.hint})" if self.hint else ""
         return f"{location}{field}{self.message}{hint}"
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        # Pickled with every attribute, so a batch worker's error reaches the user unchanged.
+        rebuild = functools.partial(
+            type(self),
+            self.message,
+            path=self.path,
+            line=self.line,
+            field=self.field,
+            hint=self.hint,
+        )
+        return (rebuild, ())
 
     def located(self, path: str) -> InputError:
         """The same error, reported against a file path when it carried none."""

@@ -293,3 +293,14 @@ def test_help_shows_examples() -> None:
     assert "exportcheck batch examples/sales.csv -o screened.csv" in run.stdout
     for option in ("--workers", "--encoding", "--delimiter", "--fail-on", "--format", "--quiet"):
         assert option in run.stdout
+
+
+def test_a_bad_byte_found_by_a_worker_stops_the_batch_with_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, *_many_rows(2600))
+    with path.open("ab") as handle:
+        handle.write(b"B-1,2021-06-01,Soci\xe9t\xe9,FR,,,EAR99,US,100,\n")
+    out = tmp_path / "out.csv"
+    run = batch(str(path), "-q", "--workers", "2", "-o", str(out))
+    assert run.exit_code == 2
+    assert run.stderr.startswith(f"exportcheck: error: {path}:2602: not utf-8 text: byte 0xe9")
+    assert not out.exists()  # no half-written output

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import random
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from exportcheck.loading.batch import (
     open_batch,
     parse_number,
     sale_from_fields,
+    still_quoted,
 )
 
 GOOD = {
@@ -262,3 +266,59 @@ def test_the_reader_knows_every_field_of_a_sale_and_its_item() -> None:
         "existing_since",
         "direct_product",
     }
+
+
+# --- blocks: the file cut into whole records without parsing it ---------------------------------
+
+
+def test_still_quoted_agrees_with_the_csv_module_on_random_lines() -> None:
+    rng = random.Random(7)
+    pieces = ["a", ",", '"', '""', " ", ";", "x y"]
+    for _ in range(5000):
+        lines = [
+            "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) + "\n"
+            for _ in range(rng.randint(1, 4))
+        ]
+        reader = csv.reader(lines)
+        ends = set()
+        for _ in reader:
+            ends.add(reader.line_num)
+        quoted = False
+        for number, line in enumerate(lines[:-1], 1):
+            quoted = still_quoted(line.encode(), quoted, ord(","))
+            assert (not quoted) == (number in ends), lines
+
+
+MESSY = (
+    "id,date,buyer,buyer_country,origin,value,note\n"
+    'PO-1,2021-06-01,"Acme, Inc.",DE,US,10,"two\nlines, ""quoted"""\n'
+    'PO-2,2021-06-01,Beta,FR,US,20,a 12" monitor\n'
+    "\n"
+    'PO-3,2021-06-01,"Gamma ""G"" Ltd",FR,US,30,"three\n\nlines"\n'
+    'PO-4,2021-06-01,Delta,FR,US,40,"x"y\n'
+    "PO-5,2021-06-01,Epsilon,FR,US,50,\r\n"
+)
+
+
+@pytest.mark.parametrize("lines", [1, 2, 3, 1000])
+def test_blocks_hold_whole_records_whatever_their_size(tmp_path: Path, lines: int) -> None:
+    path = _write(tmp_path, MESSY)
+    expected = list(csv.reader(io.StringIO(MESSY, newline="")))[1:]
+    with open_batch(path) as reader:
+        blocks = list(reader.blocks(lines))
+        rows = [row for block in blocks for row in reader.reader.rows(block)]
+    assert [row.values for row in rows] == [values for values in expected if values]
+    assert [row.line for row in rows] == [2, 4, 6, 9, 10]
+    assert b"".join(block.data for block in blocks) == MESSY.split("\n", 1)[1].encode()
+
+
+def test_a_bad_byte_in_a_later_block_names_its_line_and_column(tmp_path: Path) -> None:
+    good = "PO-{n},2021-06-01,Beta,FR,US,20,x\n"
+    text = "id,date,buyer,buyer_country,origin,value,note\n" + "".join(
+        good.format(n=n) for n in range(10)
+    )
+    path = _write(tmp_path, text.encode() + b"PO-X,2021-06-01,Soci\xe9t\xe9,FR,US,1,x\n")
+    with open_batch(path) as reader, pytest.raises(InputError) as caught:
+        for block in reader.blocks(3):
+            list(reader.reader.rows(block))
+    assert str(caught.value).startswith(f"{path}:12: not utf-8 text: byte 0xe9 at column 21 ")

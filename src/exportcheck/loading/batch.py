@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
@@ -403,8 +403,95 @@ class RawRow:
     values: list[str]
 
 
+class Block(NamedTuple):
+    """Whole records as bytes, as read from the file, and the line the first one starts on."""
+
+    data: bytes
+    first_line: int
+
+
+def still_quoted(line: bytes, quoted: bool, delimiter: int) -> bool:
+    """Whether a record is still inside a quoted field at the end of this physical line, given
+    whether it was at its start, as the csv module reads it: a quote opens a field only at the
+    field's start, ``""`` inside a quoted field is a quote, and other quotes are text."""
+    position = 0  # outside quotes, always the start of a field
+    while True:
+        quote = line.find(b'"', position)
+        if quoted:
+            if quote < 0:
+                return True
+            if line[quote + 1 : quote + 2] == b'"':
+                position = quote + 2
+                continue
+            quoted = False  # the rest of the field, up to a delimiter, is text
+        elif quote < 0:
+            return False
+        elif quote == position or line[quote - 1] == delimiter:
+            quoted = True
+            position = quote + 1
+            continue
+        following = line.find(delimiter, quote + 1)
+        if following < 0:
+            return False
+        position = following + 1
+
+
+@dataclass(frozen=True, slots=True)
+class BlockReader:
+    """Turns blocks of a batch file into records; picklable, so worker processes can do it."""
+
+    name: str
+    encoding: str
+    delimiter: str
+
+    def rows(self, block: Block) -> Iterator[RawRow]:
+        """The records of a block with the line each starts on (blank lines are skipped)."""
+        data, first_line = block
+        try:
+            text = data.decode(self.encoding)
+        except UnicodeDecodeError as exc:
+            raise self._decode_error(data, exc, first_line) from None
+        parts = text.split("\n")
+        lines = [part + "\n" for part in parts[:-1]]
+        if parts[-1]:
+            lines.append(parts[-1])
+        reader = csv.reader(lines, delimiter=self.delimiter)
+        while True:
+            start = first_line + reader.line_num
+            try:
+                values = next(reader, None)
+            except csv.Error as exc:
+                raise InputError(
+                    f"malformed CSV: {exc}", path=self.name, line=first_line + reader.line_num - 1
+                ) from None
+            if values is None:
+                return
+            if values:
+                yield RawRow(start, values)
+
+    def _decode_error(self, data: bytes, exc: UnicodeDecodeError, first_line: int) -> InputError:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        return InputError(
+            f"not {self.encoding} text: byte 0x{data[exc.start]:02x} at column "
+            f"{exc.start - line_start + 1} cannot be decoded",
+            path=self.name,
+            line=first_line + data.count(b"\n", 0, exc.start),
+            hint=(
+                "if the file comes from Excel or an ERP system, try --encoding cp1252 "
+                "or --encoding latin-1"
+                if _is_utf8(self.encoding)
+                else "give the file's real encoding with --encoding"
+            ),
+        )
+
+
 class CsvBatch:
-    """A CSV of sales opened for streaming: the header is read at once, records on demand."""
+    """A CSV of sales opened for streaming: the header is read at once, the records in blocks.
+
+    ``blocks()`` cuts the file into blocks of whole records without parsing them (only lines
+    with a quote are looked at, to tell where a record ends); a `BlockReader` decodes and parses
+    a block, in whichever process screens it. Iterating gives the records in order.
+    """
 
     def __init__(
         self,
@@ -423,12 +510,22 @@ class CsvBatch:
         self.bytes_read = 0
         self._stream = stream
         self._owned = owned
-        self._line = 0
-        self._reader = csv.reader(self._lines(), delimiter=self.delimiter)
-        try:
-            header = next(self._reader, None)
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV: {exc}", path=name, line=self._line) from None
+        self._line = 0  # physical lines read so far
+        self.reader = BlockReader(name, self.encoding, self.delimiter)
+        # The delimiter as a byte: encodings allowed here keep ASCII as ASCII.
+        self._delimiter_byte = self.delimiter.encode("ascii", "replace")[0]
+        lines: list[bytes] = []
+        quoted = False
+        for raw in stream:
+            if not lines:
+                raw = self._strip_bom(raw)
+            lines.append(raw)
+            quoted = still_quoted(raw, quoted, self._delimiter_byte) if b'"' in raw else quoted
+            if not quoted:
+                break
+        self.bytes_read += sum(len(line) for line in lines)
+        self._line = len(lines)
+        header = next((row.values for row in self.reader.rows(Block(b"".join(lines), 1))), None)
         if header is None or not any(cell.strip() for cell in header):
             raise InputError(
                 "empty file: expected a header row naming the columns "
@@ -442,31 +539,6 @@ class CsvBatch:
     def header(self) -> tuple[str, ...]:
         return self.columns.header
 
-    def _lines(self) -> Iterator[str]:
-        encoding = self.encoding
-        first = True
-        for raw in self._stream:
-            self._line += 1
-            self.bytes_read += len(raw)
-            if first:
-                first = False
-                raw = self._strip_bom(raw)
-            try:
-                yield raw.decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"not {encoding} text: byte 0x{raw[exc.start]:02x} at column "
-                    f"{exc.start + 1} cannot be decoded",
-                    path=self.name,
-                    line=self._line,
-                    hint=(
-                        "if the file comes from Excel or an ERP system, try --encoding cp1252 "
-                        "or --encoding latin-1"
-                        if _is_utf8(encoding)
-                        else "give the file's real encoding with --encoding"
-                    ),
-                ) from None
-
     def _strip_bom(self, raw: bytes) -> bytes:
         if raw.startswith(_UTF8_BOM):
             if not _is_utf8(self.encoding):
@@ -476,6 +548,7 @@ class CsvBatch:
                     path=self.name,
                     line=1,
                 )
+            self.bytes_read += len(_UTF8_BOM)
             return raw[len(_UTF8_BOM) :]
         if raw.startswith(_UTF16_BOMS):
             raise InputError(
@@ -483,19 +556,32 @@ class CsvBatch:
             )
         return raw
 
+    def blocks(self, lines: int = 1000) -> Iterator[Block]:
+        """The rest of the file in blocks of about ``lines`` physical lines, each ending where a
+        record ends; ``bytes_read`` counts what was handed out."""
+        delimiter = self._delimiter_byte
+        pending: list[bytes] = []
+        quoted = False
+        for raw in self._stream:
+            pending.append(raw)
+            if quoted or b'"' in raw:
+                quoted = still_quoted(raw, quoted, delimiter)
+            if len(pending) >= lines and not quoted:
+                yield self._block(pending)
+                pending = []
+        if pending:
+            yield self._block(pending)
+
+    def _block(self, lines: list[bytes]) -> Block:
+        data = b"".join(lines)
+        block = Block(data, self._line + 1)
+        self._line += len(lines)
+        self.bytes_read += len(data)
+        return block
+
     def __iter__(self) -> Iterator[RawRow]:
-        reader = self._reader
-        while True:
-            start = self._line + 1
-            try:
-                values = next(reader, None)
-            except csv.Error as exc:
-                raise InputError(f"malformed CSV: {exc}", path=self.name, line=self._line) from None
-            if values is None:
-                return
-            if not values:
-                continue  # blank line
-            yield RawRow(start, values)
+        for block in self.blocks():
+            yield from self.reader.rows(block)
 
     def close(self) -> None:
         if self._owned:

@@ -9,6 +9,7 @@ an existing file is replaced only by a complete one.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 from collections.abc import Sequence
@@ -91,40 +92,30 @@ def _unique_keys(header: Sequence[str]) -> list[str]:
     return keys
 
 
-class RowWriter:
-    """Writes rows in one format to a text stream; the header goes out with the first rows."""
+class RowRenderer:
+    """Renders chunks of rows with their results as output text, without the header line.
 
-    def __init__(self, fmt: RowsFormat, header: Sequence[str], stream: TextIO) -> None:
-        self.format = fmt
-        self.header = tuple(header)
-        self.stream = stream
-        self._started = False
-        self._csv = csv.writer(stream, lineterminator="\n")
-        self._keys = _unique_keys(header)
+    Plain data and picklable: batch workers render their own chunks.
+    """
 
-    def start(self) -> None:
-        if self._started:
-            return
-        self._started = True
+    def __init__(self, fmt: str | RowsFormat, header: Sequence[str]) -> None:
+        self.format = RowsFormat(fmt)
+        self.width = len(header)
+        self.keys = _unique_keys(header)
+
+    def __call__(self, rows: Sequence[list[str]], results: Sequence[RowOutcome]) -> str:
+        width = self.width
         if self.format is RowsFormat.CSV:
-            self._csv.writerow([neutralise(c) for c in (*self.header, *OUTPUT_COLUMNS)])
-        elif self.format is RowsFormat.JSONL:
-            pass
-        else:
-            assert_never(self.format)
-
-    def write(self, rows: Sequence[list[str]], results: Sequence[RowOutcome]) -> None:
-        self.start()
-        width = len(self.header)
-        if self.format is RowsFormat.CSV:
-            self._csv.writerows(
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(
                 _neutralised(_fit(values, width) + added_cells(result))
                 for values, result in zip(rows, results, strict=True)
             )
-        elif self.format is RowsFormat.JSONL:
-            write = self.stream.write
+            return buffer.getvalue()
+        if self.format is RowsFormat.JSONL:
+            lines = []
             for values, result in zip(rows, results, strict=True):
-                record: dict[str, Any] = dict(zip(self._keys, _fit(values, width), strict=True))
+                record: dict[str, Any] = dict(zip(self.keys, _fit(values, width), strict=True))
                 record.update(
                     verdict=result.verdict,
                     reasons=";".join(result.reasons),
@@ -132,9 +123,40 @@ class RowWriter:
                     top_score=result.top_score,
                     error=result.error,
                 )
-                write(json.dumps(record, ensure_ascii=False) + "\n")
+                lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+            return "".join(lines)
+        assert_never(self.format)
+
+
+class RowWriter:
+    """Writes rows in one format to a text stream; the header goes out with the first rows."""
+
+    def __init__(self, fmt: RowsFormat, header: Sequence[str], stream: TextIO) -> None:
+        self.format = fmt
+        self.header = tuple(header)
+        self.stream = stream
+        self.render = RowRenderer(fmt, header)
+        self._started = False
+
+    def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        if self.format is RowsFormat.CSV:
+            cells = [neutralise(c) for c in (*self.header, *OUTPUT_COLUMNS)]
+            csv.writer(self.stream, lineterminator="\n").writerow(cells)
+        elif self.format is RowsFormat.JSONL:
+            pass
         else:
             assert_never(self.format)
+
+    def write(self, rows: Sequence[list[str]], results: Sequence[RowOutcome]) -> None:
+        self.write_text(self.render(rows, results))
+
+    def write_text(self, text: str) -> None:
+        """Write rows already rendered by a `RowRenderer` for this header and format."""
+        self.start()
+        self.stream.write(text)
 
 
 class RowOutput:
@@ -170,6 +192,13 @@ class RowOutput:
     def write(self, rows: Sequence[list[str]], results: Sequence[RowOutcome]) -> None:
         """Write a chunk of input rows with their results (the file is created on first use)."""
         self._open().write(rows, results)
+
+    def write_text(self, text: str) -> None:
+        """Write a chunk rendered by ``renderer()`` (the file is created on first use)."""
+        self._open().write_text(text)
+
+    def renderer(self) -> RowRenderer:
+        return RowRenderer(self.format, self.header)
 
     def __enter__(self) -> RowOutput:
         return self
