@@ -5,7 +5,9 @@ in the order the chunks were sent, with only a few chunks in flight, so memory s
 long the input. A row's result depends on nothing but the row and the rules, so the output is the
 same for any number of workers. Workers are forked from the process that loaded the rules and the
 name index (where the platform forks; elsewhere they receive the screener once, at start-up), and
-each keeps its own cache of name matches.
+each keeps its own cache of name matches, seeded with what the others found. For a CSV file the
+chunks are blocks of the file's bytes: the main process only cuts and writes, and the workers
+decode, parse, screen and render.
 
 Nothing here prints: progress goes through a callback, output through a sink.
 """
