@@ -304,3 +304,17 @@ def test_a_bad_byte_found_by_a_worker_stops_the_batch_with_its_line(tmp_path: Pa
     assert run.exit_code == 2
     assert run.stderr.startswith(f"exportcheck: error: {path}:2602: not utf-8 text: byte 0xe9")
     assert not out.exists()  # no half-written output
+
+
+def test_workers_started_without_fork_give_the_same_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """macOS and Windows start workers with spawn: the job and the screener are pickled."""
+    import multiprocessing
+
+    path = write(tmp_path, *_many_rows(2600))
+    forked = batch(str(path), "-q", "--workers", "2")
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    spawned = batch(str(path), "-q", "--workers", "2")
+    assert spawned.exit_code == forked.exit_code == 20
+    assert spawned.stdout == forked.stdout
