@@ -25,6 +25,7 @@ from typing import Any
 from exportcheck.domain.matching import (
     AnalysedEntry,
     IndexEntry,
+    NameForm,
     NameIndex,
     analyse_entries,
     analysis_format,
@@ -109,10 +110,18 @@ def _entry_row(row: Any) -> AnalysedEntry:
         str(key),
         tuple(names),
         tuple(countries),
-        tuple(
-            (int(number), str(how), tuple(tokens), tuple(surfaces), tuple(legal))
-            for number, how, tokens, surfaces, legal in forms
-        ),
+        tuple(_form_row(*form) for form in forms),
+    )
+
+
+def _form_row(number: Any, how: Any, tokens: Any, surfaces: Any, legal: Any) -> NameForm:
+    words = tuple(tokens)
+    return (
+        int(number),
+        str(how),
+        words,
+        words if surfaces == tokens else tuple(surfaces),
+        tuple(legal),
     )
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "MATCHER_VERSION",
     "AnalysedEntry",
     "IndexEntry",
+    "NameForm",
     "NameIndex",
     "NameMatch",
     "analyse_entries",
@@ -116,11 +117,11 @@ _EntryRow = tuple[str, tuple[str, ...], tuple[str, ...]]  # key, names, sorted c
 _VariantRow = tuple[int, int, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 # One comparable form of one name of an entry: name number, how it was derived, tokens,
 # surfaces, legal forms.
-_FormRow = tuple[int, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+NameForm = tuple[int, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 # An entry as analysed for the index: key, names, sorted countries and its name forms. This is
 # the costly part of building an index, and depends only on the entry: it can be done once per
 # list file and kept with it (see `analysis_format`).
-AnalysedEntry = tuple[str, tuple[str, ...], tuple[str, ...], tuple[_FormRow, ...]]
+AnalysedEntry = tuple[str, tuple[str, ...], tuple[str, ...], tuple[NameForm, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,15 +150,18 @@ def analyse_entries(entries: Iterable[IndexEntry]) -> list[AnalysedEntry]:
     analysed: list[AnalysedEntry] = []
     for entry in entries:
         seen: set[tuple[str, ...]] = set()
-        forms: list[_FormRow] = []
+        forms: list[NameForm] = []
         for name_number, name in enumerate(entry.names):
             for variant in list_name_variants(name):
                 result = analyse(variant.text)
                 if result.tokens in seen:
                     continue
                 seen.add(result.tokens)
+                # Mostly the words as written are their canonical forms: one tuple serves both
+                # (stored once in the cached index, which then loads faster).
+                surfaces = result.tokens if result.surfaces == result.tokens else result.surfaces
                 forms.append(
-                    (name_number, variant.how, result.tokens, result.surfaces, result.legal_forms)
+                    (name_number, variant.how, result.tokens, surfaces, result.legal_forms)
                 )
         analysed.append((entry.key, entry.names, tuple(sorted(entry.countries)), tuple(forms)))
     return analysed
@@ -198,7 +202,9 @@ class NameIndex:
         self._entry_rows: list[_EntryRow] = []
         variants: list[_VariantRow] = []
         document_frequency: dict[str, int] = {}
+        shared_countries: dict[tuple[str, ...], tuple[str, ...]] = {}
         for entry_number, (key, names, countries, forms) in enumerate(analysed):
+            countries = shared_countries.setdefault(countries, countries)
             self._entry_rows.append((key, names, countries))
             variants.extend((entry_number, *form) for form in forms)
             for token in {t for form in forms for t in form[2]}:
