@@ -118,3 +118,53 @@ def test_only_files_without_a_piece_are_analysed(
     load_index(load_rules(dirs), dirs)
     bundled = load_rules([bundled_rules_dir()])
     assert analysed == [len(bundled.entries)]  # the bundled list; every import had its piece
+
+
+def test_files_without_a_piece_are_analysed_once_and_cached_per_file(
+    imported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import exportcheck.loading.index_files as index_files
+
+    monkeypatch.setenv("EXPORTCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    for name in ("csl-fse.yaml", "csl-plc.yaml"):
+        shutil.copy(imported / name, folder / name)  # without their pieces
+    analysed: list[int] = []
+    real = index_files.analyse_entries
+
+    def counting(entries):  # type: ignore[no-untyped-def]
+        rows = real(entries)
+        analysed.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(index_files, "analyse_entries", counting)
+    for dirs in ([bundled_rules_dir(), folder], [folder]):  # two rule sets, two indexes
+        ruleset = load_rules(dirs)
+        assert _state(load_index(ruleset, dirs)) == _state(build_index(ruleset))
+    fse, plc = (len(load_rules([folder / n]).entries) for n in ("csl-fse.yaml", "csl-plc.yaml"))
+    bundled = len(load_rules([bundled_rules_dir()]).entries)
+    # The second rule set's index was put together from the pieces cached by the first.
+    assert analysed == [bundled, fse, plc]
+
+
+def test_an_entry_replaced_by_a_later_file_never_leaks_into_a_cached_piece(
+    imported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXPORTCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    shutil.copy(imported / "csl-fse.yaml", first / "csl-fse.yaml")
+    text = (imported / "csl-fse.yaml").read_text(encoding="utf-8")
+    name = json.loads(text.splitlines()[2].rstrip(","))["name"]
+    # The same entry ids, one of them renamed: the later file's version replaces the earlier.
+    (second / "fse-amended.yaml").write_text(
+        text.replace(name, "Zanzibar Quokka Holdings"), encoding="utf-8"
+    )
+    for dirs in ([first, second], [first]):
+        ruleset = load_rules(dirs)
+        index = load_index(ruleset, dirs)
+        assert _state(index) == _state(build_index(ruleset))
+    assert index.search("Zanzibar Quokka Holdings") == []
+    assert index.search(name)[0].matched_name == name

@@ -439,6 +439,7 @@ class RuleFileInfo:
     rules: int
     title: str | None
     source: Source | None
+    entry_ids: tuple[str, ...] = ()  # a screening list's entries, in file order
 
 
 class LazyEntries(Mapping[str, ListEntry]):
@@ -485,7 +486,14 @@ class RuleSet:
             list_id = None
             info.append(
                 RuleFileInfo(
-                    name, rule_file.kind, len(rule_file.rules), rule_file.title, rule_file.source
+                    name,
+                    rule_file.kind,
+                    len(rule_file.rules),
+                    rule_file.title,
+                    rule_file.source,
+                    tuple(r.id for r in rule_file.rules)
+                    if isinstance(rule_file, ScreeningListFile)
+                    else (),
                 )
             )
             if isinstance(rule_file, ScreeningListFile):

@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from exportcheck.domain.engine import Screener, build_index
-from exportcheck.domain.matching import DEFAULT_THRESHOLD, NameIndex
+from exportcheck.domain.matching import DEFAULT_THRESHOLD, IndexEntry, NameIndex
 from exportcheck.domain.matching.normalise import transliterator_name
-from exportcheck.domain.rules import RuleSet, ScreeningListFile
+from exportcheck.domain.rules import RuleSet
 from exportcheck.errors import RulesError
 from exportcheck.loading.index_files import (
     IndexPiece,
     index_from_pieces,
-    list_entries,
     read_index_file,
 )
 from exportcheck.loading.rules import (
@@ -27,7 +26,6 @@ from exportcheck.loading.rules import (
     paused_gc,
     rule_sources,
     rules_version,
-    validate_file,
 )
 
 FRESHNESS_WARNING_DAYS = 7
@@ -62,27 +60,30 @@ def _load_index(ruleset: RuleSet, directories: Sequence[Path] | None) -> NameInd
 
 def _pieces(ruleset: RuleSet, directories: Sequence[Path]) -> list[IndexPiece]:
     """Each list file's part of the index: from beside the file, the cache, or analysed now."""
-    sources = rule_sources(directories)
-    if rules_version((s.name, s.data) for s in sources) != ruleset.version:
+    sources = {source.name: source for source in rule_sources(directories)}
+    if rules_version((s.name, s.data) for s in sources.values()) != ruleset.version:
         return []  # the files changed since the rules were loaded: build from the rules
-    lists = {info.name for info in ruleset.file_info if info.kind == "screening-list"}
+    lists = [info for info in ruleset.file_info if info.kind == "screening-list"]
+    # When no entry replaces another, each file's entries are in the rule set as the file has
+    # them, and a piece analysed from them can be kept for the file.
+    exact = sum(len(info.entry_ids) for info in lists) == len(ruleset.entries)
     pieces = []
-    for source in sources:
-        if source.name not in lists:
-            continue
+    for info in lists:
+        source = sources[info.name]
         piece = read_index_file(source.path, source.data)
         if piece is None:
             version = "sha256:" + hashlib.sha256(source.data).hexdigest()
             what = f"piece-{transliterator_name()}"
-            cached = cache_load(version, what)
-            if isinstance(cached, IndexPiece):
-                piece = cached
+            cached = cache_load(version, what, raw=True)
+            if isinstance(cached, tuple) and len(cached) == 2:
+                piece = IndexPiece(*cached)
             else:
-                rule_file = validate_file(source.path, source.data)
-                if not isinstance(rule_file, ScreeningListFile):
-                    return []
-                piece = IndexPiece.analyse(list_entries(rule_file))
-                cache_store(version, what, piece)
+                entries = (ruleset.entries.get(key) for key in info.entry_ids)
+                piece = IndexPiece.analyse(
+                    IndexEntry(e.id, e.names, e.all_countries()) for e in entries if e is not None
+                )
+                if exact:
+                    cache_store(version, what, (piece.entries, piece.skeletons), raw=True)
         pieces.append(piece)
     return pieces
 
