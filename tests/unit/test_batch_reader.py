@@ -322,3 +322,18 @@ def test_a_bad_byte_in_a_later_block_names_its_line_and_column(tmp_path: Path) -
         for block in reader.blocks(3):
             list(reader.reader.rows(block))
     assert str(caught.value).startswith(f"{path}:12: not utf-8 text: byte 0xe9 at column 21 ")
+
+
+def test_a_quote_never_closed_is_an_error_and_memory_stays_flat(tmp_path: Path) -> None:
+    row = "PO-{n},2021-06-01,Beta,FR,US,20,{note}\n"
+    lines = [row.format(n=n, note="x") for n in range(3)]
+    lines.append(row.format(n=3, note='"never closed'))
+    lines += [row.format(n=n, note="y" * 100) for n in range(4, 20_000)]  # about 2.6 MB
+    path = _write(tmp_path, "id,date,buyer,buyer_country,origin,value,note\n" + "".join(lines))
+    with open_batch(path) as reader, pytest.raises(InputError) as caught:
+        for block in reader.blocks(100):
+            assert len(block.data) < 4 * csv.field_size_limit() + 200_000
+            list(reader.reader.rows(block))
+    assert "malformed CSV: field larger than field limit" in str(caught.value)
+    assert str(caught.value).startswith(f"{path}:5: ")  # where the quote opened
+    assert "is a quote unclosed?" in str(caught.value)

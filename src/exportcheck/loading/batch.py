@@ -461,8 +461,12 @@ class BlockReader:
             try:
                 values = next(reader, None)
             except csv.Error as exc:
+                end = first_line + reader.line_num - 1
+                hint = None
+                if end > start:
+                    hint = f"the record starting here runs on to line {end}: is a quote unclosed?"
                 raise InputError(
-                    f"malformed CSV: {exc}", path=self.name, line=first_line + reader.line_num - 1
+                    f"malformed CSV: {exc}", path=self.name, line=start, hint=hint
                 ) from None
             if values is None:
                 return
@@ -558,17 +562,29 @@ class CsvBatch:
 
     def blocks(self, lines: int = 1000) -> Iterator[Block]:
         """The rest of the file in blocks of about ``lines`` physical lines, each ending where a
-        record ends; ``bytes_read`` counts what was handed out."""
+        record ends; ``bytes_read`` counts what was handed out.
+
+        A quote that is never closed would make the rest of the file one record. The csv module
+        refuses a field longer than ``csv.field_size_limit()`` characters, so once an open
+        quoted field is longer than that in any encoding (four bytes a character), the block is
+        cut anyway: parsing it fails with that error, and memory stays flat."""
         delimiter = self._delimiter_byte
+        too_long = 4 * csv.field_size_limit()
         pending: list[bytes] = []
+        size = opened = 0  # bytes pending, and where the open quoted field began
         quoted = False
         for raw in self._stream:
             pending.append(raw)
+            size += len(raw)
             if quoted or b'"' in raw:
+                was_quoted = quoted
                 quoted = still_quoted(raw, quoted, delimiter)
-            if len(pending) >= lines and not quoted:
+                if quoted and not was_quoted:
+                    opened = size - len(raw)
+            if len(pending) >= lines and (not quoted or size - opened > too_long):
                 yield self._block(pending)
                 pending = []
+                size = opened = 0
         if pending:
             yield self._block(pending)
 
