@@ -179,6 +179,16 @@ def spelling_skeletons(analysed: Iterable[AnalysedEntry]) -> dict[str, str]:
     return found
 
 
+def _accumulate(reach: dict[int, float], postings: tuple[int, ...], contribution: float) -> None:
+    """Add a word's contribution to the reach of every name form holding it."""
+    if not reach:
+        reach.update(dict.fromkeys(postings, contribution))
+        return
+    get = reach.get
+    for number in postings:
+        reach[number] = get(number, 0.0) + contribution
+
+
 def _deletions(key: str) -> list[str]:
     return [key[:i] + key[i + 1 :] for i in range(len(key))]
 
@@ -589,8 +599,7 @@ class NameIndex:
                 skipped_floor += min(self._weights[t] for t in found)
                 continue
             for token, contribution in contributions.items():
-                for number in self._postings[token]:
-                    reach[number] = reach.get(number, 0.0) + contribution
+                _accumulate(reach, self._postings[token], contribution)
         if (
             skipped_reach
             and (1 - COUNT_SHARE) * skipped_reach / (query_weight + skipped_floor) + COUNT_SHARE
@@ -602,14 +611,19 @@ class NameIndex:
                 if size > GENERIC_POSTINGS:
                     for token, similarity in found.items():
                         contribution = similarity * (weight + self._weights[token])
-                        for number in self._postings[token]:
-                            reach[number] = reach.get(number, 0.0) + contribution
+                        _accumulate(reach, self._postings[token], contribution)
             skipped_reach = 0.0
         floor = threshold - COUNTRY_BONUS
         # The counted share can at most be 1, so the weighted share must reach this much.
         weighted_floor = (floor - COUNT_SHARE) / (1 - COUNT_SHARE)
+        # A candidate's total weight is at least the query's: most fall below even that bound
+        # (the margin keeps this a pure shortcut of the exact test below).
+        hopeless = weighted_floor * query_weight - skipped_reach - 1e-9
+        variant_weight = self._variant_weight
         for number, shared in reach.items():
-            total = query_weight + self._variant_weight[number]
+            if shared < hopeless:
+                continue
+            total = query_weight + variant_weight[number]
             if (shared + skipped_reach) / total < weighted_floor:
                 continue
             tokens = self._variants[number][3]
