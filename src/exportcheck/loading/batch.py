@@ -1,7 +1,8 @@
 """Reading CSV batches of sales: streaming, encodings, delimiters, and each row turned into a sale.
 
-The reader never holds more than one record in memory; a row that cannot become a sale raises
-``RowError`` naming the column, so the caller can report it and carry on with the next row.
+The reader holds one block of about a thousand lines at a time (cut where a record ends, so a
+worker process can parse it); a row that cannot become a sale raises ``RowError`` naming the
+column, so the caller can report it and carry on with the next row.
 Problems of the whole file (no header, a missing required column, bytes that are not in the
 encoding, broken quoting) raise ``InputError`` with the file and line.
 """
