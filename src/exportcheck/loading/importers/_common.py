@@ -399,12 +399,18 @@ class ListBuilder:
 
 
 def csv_records(
-    reader: Iterator[list[str]], line_num: Callable[[], int], sink: RowSink, start_line: int
+    reader: Iterator[list[str]],
+    line_num: Callable[[], int],
+    sink: RowSink,
+    start_line: int,
+    *,
+    malformed: str = "malformed CSV",
 ) -> Iterator[tuple[int, list[str]]]:
     """(first physical line, cells) for every non-blank CSV record after ``start_line``.
 
-    A record the csv module cannot parse goes to the sink with its line; the caller checks the
-    cells it gets (field counts, repeated headers) and keeps its own blank-line rules.
+    A record the csv module cannot parse goes to the sink with its line (as ``malformed``: the
+    csv module's words); the caller checks the cells it gets (field counts, repeated headers)
+    and keeps its own blank-line rules.
     """
     end = start_line
     while True:
@@ -415,7 +421,7 @@ def csv_records(
             return
         except csv.Error as exc:
             end = line_num()
-            sink.bad(start, f"malformed CSV: {exc}")
+            sink.bad(start, f"{malformed}: {exc}")
             continue
         end = line_num()
         if row:

@@ -21,6 +21,7 @@ from exportcheck.loading.importers._common import (
     RowSink,
     clean,
     country_of,
+    csv_records,
     make_entry,
     merge_citations,
     normalise_citations,
@@ -57,20 +58,12 @@ def import_dpl(
     header = [h.strip() for h in next(reader)]
     width = len(DPL_COLUMNS)
     orders: dict[tuple[str, dt.date | None], dict[str, Any]] = {}
-    end = reader.line_num
     newest: dt.date | None = None
-    while True:
-        start = end + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            end = reader.line_num
-            sink.bad(start, f"malformed line: {exc}")
-            continue
-        end = reader.line_num
-        if not cells or (len(cells) == 1 and not cells[0].strip()):
+    records = csv_records(
+        reader, lambda: reader.line_num, sink, reader.line_num, malformed="malformed line"
+    )
+    for start, cells in records:
+        if len(cells) == 1 and not cells[0].strip():
             continue
         if [c.strip() for c in cells] == header:
             sink.bad(start, "the header line is repeated")
