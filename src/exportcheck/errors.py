@@ -53,12 +53,6 @@ class InputError(ExportcheckError):
         )
         return (rebuild, ())
 
-    def located(self, path: str) -> InputError:
-        """The same error, reported against a file path when it carried none."""
-        if self.path is not None:
-            return self
-        return InputError(self.message, path=path, line=self.line, field=self.field, hint=self.hint)
-
 
 class RulesError(InputError):
     """The rules do not validate or are unusable (for example older than --max-age)."""

@@ -94,10 +94,6 @@ class Columns:
     header: tuple[str, ...]
     positions: tuple[tuple[str, int], ...]  # (canonical name, index) of every known column
 
-    @property
-    def width(self) -> int:
-        return len(self.header)
-
     def fields(self, values: list[str]) -> dict[str, str]:
         """The known cells of a row; raises RowError when the row is ragged."""
         if len(values) != len(self.header):
