@@ -19,6 +19,7 @@ from rich.progress import (
 from rich.table import Table
 
 from exportcheck.batch import BatchStats
+from exportcheck.reporters.table import wide_console
 
 _REFRESH_SECONDS = 0.1
 _VERDICT_STYLES = {
@@ -86,7 +87,7 @@ class BatchProgress:
 
 def render_summary(stats: BatchStats, stream: TextIO) -> None:
     """Counts by verdict, the most-matched list entries, rows in error, elapsed time, rows/s."""
-    console = Console(file=stream, soft_wrap=False, width=max(100, Console(file=stream).width))
+    console = wide_console(stream)
     table = Table(title="batch summary", show_header=False, title_justify="left")
     table.add_column("what")
     table.add_column("rows", justify="right")

@@ -65,8 +65,13 @@ def _group_list_matches(findings: list[Finding]) -> list[tuple[Finding, list[Fin
     return rows
 
 
+def wide_console(stream: TextIO) -> Console:
+    """A console on the stream at least 100 columns wide (tables wrap badly when narrower)."""
+    return Console(file=stream, soft_wrap=False, width=max(100, Console(file=stream).width))
+
+
 def render_table(results: Sequence[ScreeningResult], stream: TextIO) -> None:
-    console = Console(file=stream, soft_wrap=False, width=max(100, Console(file=stream).width))
+    console = wide_console(stream)
     for result in results:
         banner = Text.assemble(
             (f" {result.verdict.value.upper()} ", STYLES[result.verdict]),
@@ -123,7 +128,7 @@ def render_table(results: Sequence[ScreeningResult], stream: TextIO) -> None:
 
 def render_candidates(payload: dict[str, object], stream: TextIO) -> None:
     """The `search` table: one row per candidate, best first."""
-    console = Console(file=stream, soft_wrap=False, width=max(100, Console(file=stream).width))
+    console = wide_console(stream)
     candidates = payload["candidates"]
     assert isinstance(candidates, list)
     where = f" in {payload['country']}" if payload.get("country") else ""
