@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from exportcheck.domain.engine import Screener
 from exportcheck.domain.matching import NameMatch
-from exportcheck.domain.results import OUTPUT_COLUMNS
+from exportcheck.domain.results import OUTPUT_COLUMNS, output_cells
 from exportcheck.domain.rules import RuleSet, Verdict
 from exportcheck.errors import ExportcheckError
 from exportcheck.loading.batch import (
@@ -72,13 +72,7 @@ class RowResult(NamedTuple):
 
     def as_columns(self) -> dict[str, str]:
         """The cells batch CSV output adds, in order: codes and ids joined by ``;``."""
-        return {
-            "verdict": self.verdict,
-            "reasons": ";".join(self.reasons),
-            "matched_entries": ";".join(self.matched_entries),
-            "top_score": "" if self.top_score is None else f"{self.top_score:.4f}",
-            "error": self.error or "",
-        }
+        return dict(zip(OUTPUT_COLUMNS, output_cells(*self), strict=True))
 
 
 # The names of RowResult.as_columns(), in order.

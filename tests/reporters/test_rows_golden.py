@@ -11,12 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from exportcheck.cli import app
+from exportcheck.domain.results import format_score
 from exportcheck.reporters.rows import (
     OUTPUT_COLUMNS,
     RowOutput,
     RowsFormat,
     RowWriter,
-    format_score,
     neutralise,
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from pydantic import Field
@@ -15,6 +15,27 @@ from exportcheck.domain.sale import Role
 RESULT_SCHEMA_VERSION = 1
 # The columns batch output adds after the input's own (interface.md), in order.
 OUTPUT_COLUMNS = ("verdict", "reasons", "matched_entries", "top_score", "error")
+
+
+def format_score(score: float | None) -> str:
+    return "" if score is None else f"{score:.4f}"
+
+
+def output_cells(
+    verdict: str,
+    reasons: Sequence[str],
+    matched_entries: Sequence[str],
+    top_score: float | None,
+    error: str | None,
+) -> list[str]:
+    """The text of the OUTPUT_COLUMNS of one row: codes and ids joined by ``;``."""
+    return [
+        verdict,
+        ";".join(reasons),
+        ";".join(matched_entries),
+        format_score(top_score),
+        error or "",
+    ]
 
 
 class Finding(Model):

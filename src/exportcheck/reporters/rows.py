@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, TextIO, assert_never
 
-from exportcheck.domain.results import OUTPUT_COLUMNS
+from exportcheck.domain.results import OUTPUT_COLUMNS, output_cells
 from exportcheck.errors import ExportcheckError
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
@@ -57,19 +57,11 @@ def _neutralised(cells: Sequence[str]) -> list[str]:
     return [("'" + c if c[:1] in _FORMULA_FIRST else c) for c in cells]
 
 
-def format_score(score: float | None) -> str:
-    return "" if score is None else f"{score:.4f}"
-
-
 def added_cells(result: RowOutcome) -> list[str]:
     """The output columns of one result, as CSV cells."""
-    return [
-        result.verdict,
-        ";".join(result.reasons),
-        ";".join(result.matched_entries),
-        format_score(result.top_score),
-        result.error or "",
-    ]
+    return output_cells(
+        result.verdict, result.reasons, result.matched_entries, result.top_score, result.error
+    )
 
 
 def _fit(values: list[str], width: int) -> list[str]:
