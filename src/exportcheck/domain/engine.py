@@ -53,12 +53,14 @@ MAX_MATCHES = 1000
 PART_CACHE_GENERATION = 25_000
 
 
+def index_entry(entry: ListEntry) -> IndexEntry:
+    """What the name index keeps of a list entry: its id, names and aliases, and countries."""
+    return IndexEntry(key=entry.id, names=entry.names, countries=entry.all_countries())
+
+
 def build_index(ruleset: RuleSet) -> NameIndex:
     """The name index over every list entry of a rule set (built once per rules version)."""
-    return NameIndex.build(
-        IndexEntry(key=e.id, names=e.names, countries=e.all_countries())
-        for e in ruleset.entries.values()
-    )
+    return NameIndex.build(map(index_entry, ruleset.entries.values()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from exportcheck.domain.engine import index_entry
 from exportcheck.domain.matching import (
     AnalysedEntry,
     IndexEntry,
@@ -56,7 +57,7 @@ def index_file(rule_file: Path) -> Path:
 
 
 def list_entries(rule_file: ScreeningListFile) -> list[IndexEntry]:
-    return [IndexEntry(e.id, e.names, e.all_countries()) for e in rule_file.rules]
+    return [index_entry(e) for e in rule_file.rules]
 
 
 def write_index_file(rule_file: Path, data: bytes, entries: Iterable[IndexEntry]) -> Path:

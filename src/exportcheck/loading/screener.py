@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from exportcheck.domain.engine import Screener, build_index
-from exportcheck.domain.matching import DEFAULT_THRESHOLD, IndexEntry, NameIndex
+from exportcheck.domain.engine import Screener, build_index, index_entry
+from exportcheck.domain.matching import DEFAULT_THRESHOLD, NameIndex
 from exportcheck.domain.matching.normalise import transliterator_name
 from exportcheck.domain.rules import RuleSet
 from exportcheck.errors import RulesError
@@ -79,9 +79,7 @@ def _pieces(ruleset: RuleSet, directories: Sequence[Path]) -> list[IndexPiece]:
                 piece = IndexPiece(*cached)
             else:
                 entries = (ruleset.entries.get(key) for key in info.entry_ids)
-                piece = IndexPiece.analyse(
-                    IndexEntry(e.id, e.names, e.all_countries()) for e in entries if e is not None
-                )
+                piece = IndexPiece.analyse(index_entry(e) for e in entries if e is not None)
                 if exact:
                     cache_store(version, what, (piece.entries, piece.skeletons), raw=True)
         pieces.append(piece)
