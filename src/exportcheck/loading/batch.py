@@ -515,18 +515,10 @@ class CsvBatch:
         self.reader = BlockReader(name, self.encoding, self.delimiter)
         # The delimiter as a byte: encodings allowed here keep ASCII as ASCII.
         self._delimiter_byte = self.delimiter.encode("ascii", "replace")[0]
-        lines: list[bytes] = []
-        quoted = False
-        for raw in stream:
-            if not lines:
-                raw = self._strip_bom(raw)
-            lines.append(raw)
-            quoted = still_quoted(raw, quoted, self._delimiter_byte) if b'"' in raw else quoted
-            if not quoted:
-                break
-        self.bytes_read += sum(len(line) for line in lines)
-        self._line = len(lines)
-        header = next((row.values for row in self.reader.rows(Block(b"".join(lines), 1))), None)
+        # The header is the first record: a block of one record, cut as every block is.
+        first = next(self.blocks(1), Block(b"", 1))
+        head = Block(self._strip_bom(first.data), 1)
+        header = next((row.values for row in self.reader.rows(head)), None)
         if header is None or not any(cell.strip() for cell in header):
             raise InputError(
                 "empty file: expected a header row naming the columns "
@@ -549,7 +541,6 @@ class CsvBatch:
                     path=self.name,
                     line=1,
                 )
-            self.bytes_read += len(_UTF8_BOM)
             return raw[len(_UTF8_BOM) :]
         if raw.startswith(_UTF16_BOMS):
             raise InputError(
